@@ -1,0 +1,37 @@
+namespace Publishing.Articles;
+
+/// <summary>Why a dropped file cannot be published, precise enough for an editor to fix it.</summary>
+/// <param name="Line">1-based line in the file the reason applies to, where one does.</param>
+public sealed record Rejection(RejectionCode Code, string Reason, int? Line = null)
+{
+    public override string ToString() => Line is { } line ? $"line {line}: {Reason}" : Reason;
+}
+
+public enum RejectionCode
+{
+    UnsupportedType,
+    Empty,
+    TooLarge,
+    NotUtf8,
+    BrokenFrontMatter,
+    InvalidField,
+    MissingTitle,
+    InvalidSlug,
+    SlugTaken,
+}
+
+/// <summary>The outcome of reading a file: an article, or the reason there is none.</summary>
+public abstract record ArticleParseResult
+{
+    private ArticleParseResult()
+    {
+    }
+
+    public sealed record Parsed(Article Article) : ArticleParseResult;
+
+    public sealed record Rejected(Rejection Rejection) : ArticleParseResult;
+
+    public static implicit operator ArticleParseResult(Article article) => new Parsed(article);
+
+    public static implicit operator ArticleParseResult(Rejection rejection) => new Rejected(rejection);
+}
