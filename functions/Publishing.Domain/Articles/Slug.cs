@@ -59,6 +59,9 @@ public static class Slug
         return Truncate(slug.ToString());
     }
 
+    /// <summary>True when <paramref name="text"/> is already a slug, so it can name a page or a table key as it is.</summary>
+    public static bool IsSlug(string? text) => text is { Length: > 0 and <= MaxLength } && From(text) == text;
+
     /// <summary>The slug a file name gives: its last path segment without the extension.</summary>
     public static string FromFileName(string blobName)
     {

@@ -1,0 +1,241 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using System.Text.Unicode;
+using Markdig;
+
+namespace Publishing.Articles;
+
+/// <summary>Reads a dropped file into an <see cref="Article"/>, or says precisely why it cannot be one.</summary>
+public static class ArticleParser
+{
+    private static readonly string[] KnownKeys =
+        ["title", "slug", "tags", "author", "source", "date", "updated", "summary", "draft", "image", "lang"];
+
+    /// <param name="blobName">The file's name in the <c>articles</c> container, folders included.</param>
+    public static ArticleParseResult Parse(string blobName, ReadOnlySpan<byte> content, int maxBytes)
+    {
+        ArgumentNullException.ThrowIfNull(blobName);
+        if (ArticleFormats.RejectUnsupported(blobName) is { } unsupported)
+        {
+            return unsupported;
+        }
+
+        if (content.Length > maxBytes)
+        {
+            return TooLarge(content.Length, maxBytes);
+        }
+
+        if (Decode(content) is not { } text)
+        {
+            return NotUtf8(content);
+        }
+
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return new Rejection(RejectionCode.Empty, content.IsEmpty ? "the file is empty" : "the file contains only blank space");
+        }
+
+        var lines = text.ReplaceLineEndings("\n").Split('\n');
+        return ArticleFormats.FromName(blobName) == ArticleFormat.Markdown
+            ? ParseMarkdown(blobName, lines)
+            : ParsePlainText(blobName, text);
+    }
+
+    public static Rejection TooLarge(long length, int maxBytes) => new(
+        RejectionCode.TooLarge, $"the file is {FormatSize(length)}; the limit is {FormatSize(maxBytes)}");
+
+    private static ArticleParseResult ParseMarkdown(string blobName, string[] lines)
+    {
+        var frontMatterResult = FrontMatter.Read(lines, out var bodyStart);
+        if (frontMatterResult is FrontMatter.Result.Broken broken)
+        {
+            return broken.Rejection;
+        }
+
+        var frontMatter = ((FrontMatter.Result.Read)frontMatterResult).FrontMatter;
+        var problems = new List<Rejection?>();
+        var title = frontMatter.Text("title", out var problem);
+        problems.Add(problem);
+        var slugText = frontMatter.Text("slug", out problem);
+        problems.Add(problem);
+        var tags = frontMatter.Tags("tags", out problem);
+        problems.Add(problem);
+        var author = frontMatter.Text("author", out problem);
+        problems.Add(problem);
+        var source = frontMatter.Text("source", out problem);
+        problems.Add(problem);
+        var date = frontMatter.Date("date", out problem);
+        problems.Add(problem);
+        var updated = frontMatter.Date("updated", out problem);
+        problems.Add(problem);
+        var summary = frontMatter.Text("summary", out problem);
+        problems.Add(problem);
+        var draft = frontMatter.Flag("draft", out problem);
+        problems.Add(problem);
+        var image = frontMatter.Text("image", out problem);
+        problems.Add(problem);
+        var language = frontMatter.Text("lang", out problem);
+        problems.Add(problem);
+        if (problems.FirstOrDefault(p => p is not null) is { } first)
+        {
+            return first;
+        }
+
+        var firstContent = bodyStart;
+        while (firstContent < lines.Length && string.IsNullOrWhiteSpace(lines[firstContent]))
+        {
+            firstContent++;
+        }
+
+        // A leading "# Heading" is the title when the front matter names none, and a duplicate of it when it does.
+        if (firstContent < lines.Length && HeadingText(lines[firstContent]) is { } heading
+            && (title is null || string.Equals(heading, title, StringComparison.OrdinalIgnoreCase)))
+        {
+            title ??= heading;
+            bodyStart = firstContent + 1;
+        }
+
+        if (title is null)
+        {
+            return new Rejection(
+                RejectionCode.MissingTitle,
+                "the article has no title: add 'title:' to the front matter or start the text with a '# ' heading",
+                Math.Min(firstContent, lines.Length - 1) + 1);
+        }
+
+        if (!TryGetSlug(blobName, slugText, frontMatter.LineOf("slug"), out var slug, out var invalidSlug))
+        {
+            return invalidSlug;
+        }
+
+        return new Article
+        {
+            Title = title,
+            Slug = slug,
+            Body = new MarkdownBody(string.Join('\n', lines.Skip(bodyStart)), bodyStart + 1),
+            Tags = tags,
+            Author = author,
+            Source = source,
+            Published = date,
+            Updated = updated,
+            Summary = summary,
+            Draft = draft,
+            Image = image,
+            Language = language,
+            Extra = frontMatter.Keys
+                .Where(k => !KnownKeys.Contains(k, StringComparer.OrdinalIgnoreCase))
+                .ToDictionary(k => k, frontMatter.Raw, StringComparer.Ordinal),
+        };
+    }
+
+    private static ArticleParseResult ParsePlainText(string blobName, string text)
+    {
+        if (PlainTextArticleReader.Read(text) is not { } story)
+        {
+            return new Rejection(RejectionCode.MissingTitle, "the article has no title: its first line should be the headline", 1);
+        }
+
+        if (!TryGetSlug(blobName, slugText: null, slugLine: 1, out var slug, out var invalidSlug))
+        {
+            return invalidSlug;
+        }
+
+        return new Article
+        {
+            Title = story.Title,
+            Slug = slug,
+            Body = new PlainTextBody(story.Blocks),
+            Tags = story.Tags,
+            Source = story.Source,
+        };
+    }
+
+    /// <summary>The text of an ATX level-1 heading line (<c># Title #</c>) as plain text, or null.</summary>
+    private static string? HeadingText(string line)
+    {
+        var trimmed = line.TrimStart(' ');
+        if (line.Length - trimmed.Length > 3 || !trimmed.StartsWith("# ", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var text = trimmed[2..].Trim().TrimEnd('#').Trim();
+        var plain = Markdown.ToPlainText(text).Trim();
+        return plain.Length > 0 ? plain : null;
+    }
+
+    /// <summary>The front matter's slug, else the file name's; null (with the reason) when neither gives one.</summary>
+    private static bool TryGetSlug(
+        string blobName,
+        string? slugText,
+        int slugLine,
+        [NotNullWhen(true)] out string? slug,
+        [NotNullWhen(false)] out Rejection? rejection)
+    {
+        rejection = null;
+        slug = slugText is null ? Slug.FromFileName(blobName) : Slug.From(slugText);
+        if (slug.Length > 0)
+        {
+            return true;
+        }
+
+        slug = null;
+        if (slugText is not null)
+        {
+            rejection = new Rejection(RejectionCode.InvalidSlug, $"'slug' has no letters or digits that can be used in a URL: '{slugText}'", slugLine);
+            return false;
+        }
+
+        rejection = new Rejection(
+                RejectionCode.InvalidSlug,
+                $"the file name '{Path.GetFileName(blobName)}' has no letters or digits that can be used in a URL; rename the file, or (in Markdown) add 'slug:' to the front matter");
+        return false;
+    }
+
+    /// <summary>Strict UTF-8 decoding (a leading byte order mark is dropped); null when the bytes are not UTF-8.</summary>
+    private static string? Decode(ReadOnlySpan<byte> content)
+    {
+        var body = content.StartsWith("\uFEFF"u8) ? content[3..] : content;
+        try
+        {
+            return StrictUtf8.GetString(body);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    private static Rejection NotUtf8(ReadOnlySpan<byte> content)
+    {
+        if (content.StartsWith([(byte)0xFF, (byte)0xFE]) || content.StartsWith([(byte)0xFE, (byte)0xFF]))
+        {
+            return new Rejection(RejectionCode.NotUtf8, "the file is UTF-16; save it as UTF-8", 1);
+        }
+
+        var buffer = ArrayPool<char>.Shared.Rent(content.Length);
+        try
+        {
+            Utf8.ToUtf16(content, buffer, out var validBytes, out _, replaceInvalidSequences: false);
+            var line = content[..validBytes].Count((byte)'\n') + 1;
+            return new Rejection(
+                RejectionCode.NotUtf8,
+                $"the file is not valid UTF-8 (byte 0x{content[validBytes]:X2} at offset {validBytes}); save it as UTF-8",
+                line);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
+
+    private static string FormatSize(long bytes) => bytes switch
+    {
+        >= 1024 * 1024 => $"{bytes / (1024.0 * 1024):0.#} MiB",
+        >= 1024 => $"{bytes / 1024.0:0.#} KiB",
+        _ => $"{bytes} bytes",
+    };
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+}

@@ -1,0 +1,274 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Unicode;
+using Markdig;
+using Markdig.Syntax;
+using Publishing.Articles;
+
+namespace Publishing.Pages;
+
+/// <summary>
+/// Renders an article as a complete, self-contained HTML5 page: metadata for search engines and link
+/// previews, the article, and an empty comments section that <see cref="ArticlePageHtml.ReplaceComments"/>
+/// refreshes when the page is served. Stateless and thread-safe; register it once.
+/// </summary>
+public sealed class ArticlePageRenderer
+{
+    // Escapes <, >, & and quotes as \uXXXX whatever the allowed ranges, so "</script>" in a title cannot end the script.
+    private static readonly JsonWriterOptions JsonLdOptions = new()
+    {
+        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+    };
+
+    private static readonly TrustedHtml Style = new("""
+        <style>
+        :root{color-scheme:light dark;--muted:#595959;--rule:#d0d0d0}
+        @media (prefers-color-scheme:dark){:root{--muted:#a8a8a8;--rule:#454545}}
+        *,*::before,*::after{box-sizing:border-box}
+        body{max-width:44rem;margin:0 auto;padding:1rem 1.25rem 3rem;font:1.0625rem/1.65 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;overflow-wrap:break-word}
+        .skip{position:absolute;left:-100vw}.skip:focus{left:1rem;top:1rem}
+        body>header{border-bottom:1px solid var(--rule);padding-bottom:.5rem;margin-bottom:1.5rem}
+        body>header a{font-weight:700;text-decoration:none;color:inherit}
+        h1{font-size:2rem;line-height:1.2;margin:.5rem 0}
+        h2,h3,h4,h5,h6{line-height:1.3;margin:2rem 0 .5rem}
+        .byline,.footnotes{color:var(--muted);font-size:.9rem}
+        img{max-width:100%;height:auto}
+        code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em}
+        pre{overflow-x:auto;padding:.75rem;border:1px solid var(--rule)}
+        blockquote{margin:1rem 0;padding-left:1rem;border-left:3px solid var(--rule)}
+        table{display:block;overflow-x:auto;border-collapse:collapse;margin:1rem 0}
+        th,td{border:1px solid var(--rule);padding:.3rem .6rem}
+        .align-left{text-align:left}.align-center{text-align:center}.align-right{text-align:right}
+        .tags ul{display:flex;flex-wrap:wrap;gap:.5rem;list-style:none;padding:0}
+        .tags a{display:inline-block;padding:0 .6rem;border:1px solid var(--rule);border-radius:1rem;text-decoration:none}
+        .comments{margin-top:3rem;border-top:1px solid var(--rule)}
+        </style>
+        """);
+
+    private readonly MarkdownPipeline _markdown = ArticleMarkdown.Pipeline;
+
+    public RenderedPage Render(ArticlePageModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var article = model.Article;
+        MarkdownDocument? document = null;
+        TrustedHtml body;
+        switch (article.Body)
+        {
+            case MarkdownBody markdown:
+                document = Markdown.Parse(markdown.Markdown, _markdown);
+                body = ArticleMarkdown.ToSafeHtml(document, _markdown);
+                break;
+            case PlainTextBody plain:
+                body = RenderPlainText(plain);
+                break;
+            default:
+                throw new ArgumentException($"unknown article body {article.Body.GetType().Name}", nameof(model));
+        }
+
+        var description = ArticleDescription.For(article, document);
+        var page = new HtmlBuilder(body.Value.Length + 8192);
+        WriteHead(page, model, description);
+        WriteBody(page, model, body);
+        return new RenderedPage(page.ToString(), description);
+    }
+
+    private static void WriteHead(HtmlBuilder page, ArticlePageModel model, string description)
+    {
+        var (article, published, url, site) = (model.Article, model.Published, model.Url, model.Site);
+        var image = SafeUrl.AbsoluteHttp(article.Image, url);
+        page.Append($"""
+            <!DOCTYPE html>
+            <html lang="{Language(model)}">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src http: https:; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'">
+            <title>{article.Title} – {site.Name}</title>
+            <meta name="description" content="{description}">
+            <link rel="canonical" href="{url}">
+
+            """);
+        if (article.Author is { } author)
+        {
+            page.Append($"""<meta name="author" content="{author}">{"\n"}""");
+        }
+
+        page.Append($"""
+            <meta property="og:type" content="article">
+            <meta property="og:title" content="{article.Title}">
+            <meta property="og:description" content="{description}">
+            <meta property="og:url" content="{url}">
+            <meta property="og:site_name" content="{site.Name}">
+
+            """);
+        if (image is not null)
+        {
+            page.Append($"""<meta property="og:image" content="{image}">{"\n"}""");
+        }
+
+        page.Append($"""<meta property="article:published_time" content="{Iso(published)}">{"\n"}""");
+        if (article.Updated is { } updated)
+        {
+            page.Append($"""<meta property="article:modified_time" content="{Iso(updated)}">{"\n"}""");
+        }
+
+        foreach (var tag in article.Tags)
+        {
+            page.Append($"""<meta property="article:tag" content="{tag.Name}">{"\n"}""");
+        }
+
+        page.Append($"""<script type="application/ld+json">{JsonLd(model, description, image)}</script>{"\n"}""")
+            .Append(Style)
+            .Append($"\n</head>\n");
+    }
+
+    private static void WriteBody(HtmlBuilder page, ArticlePageModel model, TrustedHtml body)
+    {
+        var article = model.Article;
+        page.Append($"""
+            <body>
+            <a class="skip" href="#main">Skip to the article</a>
+            <header><a href="/" rel="home">{model.Site.Name}</a></header>
+            <main id="main">
+            <article>
+            <header>
+            <h1>{article.Title}</h1>
+            <p class="byline">
+            """);
+        if (article.Author is { } author)
+        {
+            page.Append($"""By <span class="author">{author}</span> · """);
+        }
+
+        if (article.Source is { } source)
+        {
+            page.Append($"""<span class="source">{source}</span> · """);
+        }
+
+        page.Append($"""<time class="published" datetime="{Iso(model.Published)}">{HumanDate(model.Published)}</time>""");
+        if (article.Updated is { } updated)
+        {
+            page.Append($""" · Updated <time class="updated" datetime="{Iso(updated)}">{HumanDate(updated)}</time>""");
+        }
+
+        page.Append($"""
+            </p>
+            </header>
+            <div class="article-body">
+            {body}
+            </div>
+
+            """);
+        if (article.Tags.Count > 0)
+        {
+            page.Append($"""<footer><nav class="tags" aria-label="Tags"><ul>{"\n"}""");
+            foreach (var tag in article.Tags)
+            {
+                page.Append($"""<li><a href="/tags/{Uri.EscapeDataString(tag.Slug)}" rel="tag">{tag.Name}</a></li>{"\n"}""");
+            }
+
+            page.Append($"</ul></nav></footer>\n");
+        }
+
+        page.Append($"""
+            </article>
+            {new TrustedHtml(ArticlePageHtml.CommentsStartMarker)}
+            {ArticlePageHtml.CommentsSection(0)}
+            {new TrustedHtml(ArticlePageHtml.CommentsEndMarker)}
+            </main>
+            </body>
+            </html>
+
+            """);
+    }
+
+    private static TrustedHtml RenderPlainText(PlainTextBody body)
+    {
+        var html = new HtmlBuilder(body.Blocks.Sum(b => b.Text.Length + 16));
+        foreach (var block in body.Blocks)
+        {
+            if (block is Heading heading)
+            {
+                html.Append($"<h2>{heading.Text}</h2>\n");
+            }
+            else
+            {
+                html.Append($"<p>{block.Text}</p>\n");
+            }
+        }
+
+        return new TrustedHtml(html.ToString());
+    }
+
+    /// <summary>schema.org NewsArticle, JSON-encoded so that it is also safe as the text of a script element.</summary>
+    private static TrustedHtml JsonLd(ArticlePageModel model, string description, Uri? image)
+    {
+        var (article, url, site) = (model.Article, model.Url, model.Site);
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var json = new Utf8JsonWriter(buffer, JsonLdOptions))
+        {
+            json.WriteStartObject();
+            json.WriteString("@context", "https://schema.org");
+            json.WriteString("@type", "NewsArticle");
+            json.WriteString("headline", article.Title);
+            json.WriteString("description", description);
+            json.WriteString("url", url.AbsoluteUri);
+            json.WriteStartObject("mainEntityOfPage");
+            json.WriteString("@type", "WebPage");
+            json.WriteString("@id", url.AbsoluteUri);
+            json.WriteEndObject();
+            json.WriteString("inLanguage", Language(model));
+            json.WriteString("datePublished", Iso(model.Published));
+            json.WriteString("dateModified", Iso(article.Updated ?? model.Published));
+            if (image is not null)
+            {
+                json.WriteStartArray("image");
+                json.WriteStringValue(image.AbsoluteUri);
+                json.WriteEndArray();
+            }
+
+            if (article.Author is { } author)
+            {
+                json.WriteStartObject("author");
+                json.WriteString("@type", "Person");
+                json.WriteString("name", author);
+                json.WriteEndObject();
+            }
+
+            json.WriteStartObject("publisher");
+            json.WriteString("@type", "Organization");
+            json.WriteString("name", site.Name);
+            json.WriteString("url", site.BaseUrl.AbsoluteUri);
+            json.WriteEndObject();
+            if (article.Source is { } source)
+            {
+                json.WriteStartObject("sourceOrganization");
+                json.WriteString("@type", "Organization");
+                json.WriteString("name", source);
+                json.WriteEndObject();
+            }
+
+            if (article.Tags.Count > 0)
+            {
+                json.WriteString("keywords", string.Join(", ", article.Tags.Select(t => t.Name)));
+            }
+
+            json.WriteEndObject();
+        }
+
+        return new TrustedHtml(Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
+    private static string Language(ArticlePageModel model) =>
+        string.IsNullOrWhiteSpace(model.Article.Language) ? model.Site.Language : model.Article.Language;
+
+    private static string Iso(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static string HumanDate(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
+}

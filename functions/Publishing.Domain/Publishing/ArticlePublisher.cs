@@ -1,0 +1,316 @@
+using System.Diagnostics.CodeAnalysis;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Publishing.Articles;
+using Publishing.Listings;
+using Publishing.Pages;
+using Publishing.Storage;
+using Publishing.Submissions;
+
+namespace Publishing.Publishing;
+
+/// <summary>
+/// Publishes one dropped file: its page to the <c>site</c> container, its record and tag listings to tables,
+/// and the outcome to the submission log. Safe to run any number of times for the same file version, and
+/// for different versions at once (deliveries of one file are serialised by <see cref="PublishLock"/>).
+/// Writes are ordered so that a listing never points at a page that does not exist: pages are written
+/// before listing entries, and listing entries removed before pages.
+/// </summary>
+public sealed partial class ArticlePublisher(
+    ArticleCatalog catalog,
+    TagIndex tagIndex,
+    SitePages pages,
+    SubmissionLog submissions,
+    PublishLock locks,
+    ArticlePageRenderer renderer,
+    IOptions<PublishingOptions> options,
+    TimeProvider time,
+    ILogger<ArticlePublisher> logger)
+{
+    private readonly PublishingOptions _options = options.Value;
+
+    public async Task<PublishOutcome> PublishAsync(BlobClient file, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+
+        // Cheap check for repeated deliveries (Event Grid is at-least-once) before taking the lock.
+        if (await CheckAlreadyDoneAsync(file, cancellationToken) is { } done)
+        {
+            return Logged(file.Name, done);
+        }
+
+        await using (await locks.AcquireAsync(file.Name, cancellationToken))
+        {
+            // Another delivery may have finished while this one waited.
+            var properties = await GetPropertiesAsync(file, cancellationToken);
+            var previous = await submissions.GetAsync(file.Name, cancellationToken);
+            if (properties is null)
+            {
+                return Logged(file.Name, new PublishOutcome.Vanished());
+            }
+
+            if (IsProcessed(previous, properties))
+            {
+                return Logged(file.Name, new PublishOutcome.AlreadyProcessed(previous.SourceETag));
+            }
+
+            return Logged(file.Name, await PublishLockedAsync(file, properties, previous?.Slug, cancellationToken));
+        }
+    }
+
+    private async Task<PublishOutcome> PublishLockedAsync(
+        BlobClient file, BlobProperties properties, string? liveSlug, CancellationToken cancellationToken)
+    {
+        var (parsed, version) = await ReadAsync(file, properties, cancellationToken);
+        if (parsed is null)
+        {
+            return new PublishOutcome.Vanished();
+        }
+
+        if (parsed is ArticleParseResult.Rejected rejected)
+        {
+            return await RejectAsync(file.Name, version, rejected.Rejection, liveSlug, cancellationToken);
+        }
+
+        var article = ((ArticleParseResult.Parsed)parsed).Article;
+        if (article.Draft)
+        {
+            await UnpublishAsync(liveSlug, file.Name, cancellationToken);
+            if (article.Slug != liveSlug)
+            {
+                await UnpublishAsync(article.Slug, file.Name, cancellationToken);
+            }
+
+            await RecordAsync(file.Name, version, SubmissionState.Draft, slug: null, rejection: null, cancellationToken);
+            return new PublishOutcome.Unpublished(article.Slug);
+        }
+
+        var record = await catalog.GetAsync(article.Slug, cancellationToken)
+            ?? await catalog.TryClaimAsync(article.Slug, file.Name, cancellationToken)
+            ?? await catalog.GetAsync(article.Slug, cancellationToken); // lost a race to claim it: see who won
+        if (record is null)
+        {
+            throw new InvalidOperationException($"The record for '{article.Slug}' was claimed and deleted while publishing '{file.Name}'; retrying.");
+        }
+
+        if (record.Owner != file.Name)
+        {
+            var taken = new Rejection(
+                RejectionCode.SlugTaken,
+                $"the slug '{article.Slug}' is already used by '{record.Owner}'; give this article another 'slug:' in its front matter or another file name");
+            return await RejectAsync(file.Name, version, taken, liveSlug, cancellationToken);
+        }
+
+        var published = article.Published ?? (record.IsPublished ? record.Published : FirstSeen(properties));
+        var url = _options.ArticleUrl(article.Slug);
+        var page = renderer.Render(new ArticlePageModel(
+            article, published, url, new SiteInfo(_options.SiteName, _options.Language, _options.PublicBaseUrl)));
+        var listed = new ListedArticle
+        {
+            Slug = article.Slug,
+            Title = article.Title,
+            Summary = page.Description,
+            Author = article.Author,
+            Source = article.Source,
+            Published = published,
+            Updated = article.Updated,
+            Tags = article.Tags,
+        };
+        var indexKey = TagIndex.KeyFor(published, article.Slug);
+
+        await pages.WriteArticleAsync(article.Slug, page.Html, cancellationToken);
+        await tagIndex.PutAsync(listed, indexKey, cancellationToken);
+        var replaced = await catalog.TryReplaceAsync(
+            record with
+            {
+                IsPublished = true,
+                SourceETag = version.ToString(),
+                Title = listed.Title,
+                Summary = listed.Summary,
+                Author = listed.Author,
+                Source = listed.Source,
+                Published = published,
+                Updated = listed.Updated,
+                Tags = listed.Tags,
+                IndexKey = indexKey,
+            },
+            cancellationToken);
+        if (!replaced)
+        {
+            // Only possible if this delivery's lease ran out mid-way; the retry starts from the new state.
+            throw new InvalidOperationException($"The record for '{article.Slug}' changed while '{file.Name}' was being published; retrying.");
+        }
+
+        if (record.IsPublished)
+        {
+            await tagIndex.RemoveAsync(record.IndexKey, StalePartitions(record, indexKey, article.Tags), cancellationToken);
+        }
+
+        if (liveSlug is not null && liveSlug != article.Slug)
+        {
+            await UnpublishAsync(liveSlug, file.Name, cancellationToken);
+        }
+
+        await RecordAsync(file.Name, version, SubmissionState.Published, article.Slug, rejection: null, cancellationToken);
+        return new PublishOutcome.Published(article.Slug, url);
+    }
+
+    /// <summary>
+    /// Reads and parses the file version described by <paramref name="properties"/>, refusing oversized and
+    /// unsupported files without downloading them. Null when the file is gone.
+    /// </summary>
+    private async Task<(ArticleParseResult? Parsed, ETag Version)> ReadAsync(
+        BlobClient file, BlobProperties properties, CancellationToken cancellationToken)
+    {
+        if (ArticleFormats.RejectUnsupported(file.Name) is { } unsupported)
+        {
+            return (unsupported, properties.ETag);
+        }
+
+        while (true)
+        {
+            if (properties.ContentLength > _options.MaxArticleBytes)
+            {
+                return (ArticleParser.TooLarge(properties.ContentLength, _options.MaxArticleBytes), properties.ETag);
+            }
+
+            try
+            {
+                var download = await file.DownloadContentAsync(
+                    new BlobDownloadOptions { Conditions = new BlobRequestConditions { IfMatch = properties.ETag } },
+                    cancellationToken);
+                return (ArticleParser.Parse(file.Name, download.Value.Content.ToMemory().Span, _options.MaxArticleBytes), properties.ETag);
+            }
+            catch (RequestFailedException e) when (e.IsPreconditionFailed())
+            {
+                // Overwritten between the size check and the download: check the new version instead.
+                if (await GetPropertiesAsync(file, cancellationToken) is not { } newer)
+                {
+                    return (null, default);
+                }
+
+                properties = newer;
+            }
+        }
+    }
+
+    private async Task<PublishOutcome> RejectAsync(
+        string name, ETag version, Rejection rejection, string? liveSlug, CancellationToken cancellationToken)
+    {
+        await RecordAsync(name, version, SubmissionState.Rejected, liveSlug, rejection, cancellationToken);
+        return new PublishOutcome.Rejected(rejection);
+    }
+
+    /// <summary>Takes down what <paramref name="owner"/> published under <paramref name="slug"/>: listings first, then the page, then the record.</summary>
+    private async Task UnpublishAsync(string? slug, string owner, CancellationToken cancellationToken)
+    {
+        if (slug is null || await catalog.GetAsync(slug, cancellationToken) is not { } record || record.Owner != owner)
+        {
+            return;
+        }
+
+        if (record.IsPublished)
+        {
+            await tagIndex.RemoveAsync(record.IndexKey, Partitions(record.Tags), cancellationToken);
+        }
+
+        await pages.DeleteArticleAsync(slug, cancellationToken);
+        if (!await catalog.TryDeleteAsync(record, cancellationToken))
+        {
+            throw new InvalidOperationException($"The record for '{slug}' changed while '{owner}' was unpublishing it; retrying.");
+        }
+    }
+
+    private Task RecordAsync(
+        string name, ETag version, SubmissionState state, string? slug, Rejection? rejection, CancellationToken cancellationToken) =>
+        submissions.RecordAsync(
+            new SubmissionStatus
+            {
+                Name = name,
+                State = state,
+                SourceETag = version.ToString(),
+                ProcessedAt = time.GetUtcNow(),
+                Slug = slug,
+                Rejection = rejection,
+            },
+            cancellationToken);
+
+    /// <summary>Partitions that list the article under its old key but should not any more.</summary>
+    private static IEnumerable<string> StalePartitions(ArticleRecord old, string newKey, IReadOnlyList<Tag> newTags)
+    {
+        var oldPartitions = Partitions(old.Tags);
+        return old.IndexKey == newKey
+            ? oldPartitions.Except(Partitions(newTags))
+            : oldPartitions; // the date moved, so every old entry sits under a key nothing uses any more
+    }
+
+    /// <summary>The outcome when there is nothing to do: the file is gone, or this version was processed already.</summary>
+    private async Task<PublishOutcome?> CheckAlreadyDoneAsync(BlobClient file, CancellationToken cancellationToken)
+    {
+        var properties = await GetPropertiesAsync(file, cancellationToken);
+        if (properties is null)
+        {
+            return new PublishOutcome.Vanished();
+        }
+
+        var previous = await submissions.GetAsync(file.Name, cancellationToken);
+        return IsProcessed(previous, properties) ? new PublishOutcome.AlreadyProcessed(previous.SourceETag) : null;
+    }
+
+    /// <summary>The listings an article with <paramref name="tags"/> appears in.</summary>
+    private static IEnumerable<string> Partitions(IReadOnlyList<Tag> tags) => tags.Select(t => t.Slug).Prepend(TagIndex.AllArticles);
+
+    private static bool IsProcessed([NotNullWhen(true)] SubmissionStatus? previous, BlobProperties properties) =>
+        previous is not null && previous.SourceETag == properties.ETag.ToString();
+
+    private static DateTimeOffset FirstSeen(BlobProperties properties) =>
+        properties.CreatedOn != default ? properties.CreatedOn : properties.LastModified;
+
+    private static async Task<BlobProperties?> GetPropertiesAsync(BlobClient file, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await file.GetPropertiesAsync(cancellationToken: cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.IsNotFound())
+        {
+            return null;
+        }
+    }
+
+    private PublishOutcome Logged(string name, PublishOutcome outcome)
+    {
+        switch (outcome)
+        {
+            case PublishOutcome.Published p:
+                LogPublished(name, p.Slug);
+                break;
+            case PublishOutcome.Unpublished u:
+                LogUnpublished(name, u.Slug);
+                break;
+            case PublishOutcome.Rejected r:
+                LogRejected(name, r.Rejection.ToString());
+                break;
+            default:
+                LogSkipped(name, outcome.GetType().Name);
+                break;
+        }
+
+        return outcome;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Published '{Name}' as '{Slug}'")]
+    private partial void LogPublished(string name, string slug);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Unpublished draft '{Name}' ('{Slug}')")]
+    private partial void LogUnpublished(string name, string slug);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected '{Name}': {Reason}")]
+    private partial void LogRejected(string name, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Nothing to do for '{Name}': {Outcome}")]
+    private partial void LogSkipped(string name, string outcome);
+}

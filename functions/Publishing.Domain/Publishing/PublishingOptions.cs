@@ -1,0 +1,52 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Publishing.Publishing;
+
+/// <summary>Settings for turning dropped files into pages, bound from the <c>Publishing</c> section.</summary>
+public sealed class PublishingOptions
+{
+    public const string SectionName = "Publishing";
+
+    /// <summary>Site name shown in page headers and titles.</summary>
+    [Required]
+    public string SiteName { get; set; } = "Publishing";
+
+    /// <summary>Language of pages whose file names none (BCP 47).</summary>
+    [Required]
+    public string Language { get; set; } = "en";
+
+    /// <summary>Base of every absolute URL the app writes (canonical links, feeds, API <c>url</c>s).</summary>
+    [Required]
+    public Uri PublicBaseUrl { get; set; } = new("http://localhost:7071/");
+
+    /// <summary>Files larger than this are rejected without being read.</summary>
+    [Range(1, 64 * 1024 * 1024)]
+    public int MaxArticleBytes { get; set; } = 1024 * 1024;
+
+    [Required]
+    [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$")]
+    public string SiteContainer { get; set; } = "site";
+
+    /// <summary>Holds one lease blob per article file so that two deliveries never process it at once.</summary>
+    [Required]
+    [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$")]
+    public string LockContainer { get; set; } = "publishing-locks";
+
+    [Required]
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$")]
+    public string ArticleTable { get; set; } = "articles";
+
+    [Required]
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$")]
+    public string TagIndexTable { get; set; } = "tagindex";
+
+    [Required]
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$")]
+    public string SubmissionTable { get; set; } = "submissions";
+
+    /// <summary>How long one delivery waits for another delivery of the same file to finish before giving up (and being retried).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan LockWaitTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    public Uri ArticleUrl(string slug) => new(PublicBaseUrl, $"articles/{slug}");
+}

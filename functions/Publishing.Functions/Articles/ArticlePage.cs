@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Net.Http.Headers;
+using Publishing.Articles;
+using Publishing.Functions.Http;
+using Publishing.Pages;
+
+namespace Publishing.Functions.Articles;
+
+/// <summary><c>GET /articles/{slug}</c>: the published page.</summary>
+public sealed class ArticlePage(SitePages pages)
+{
+    [Function("ArticlePage")]
+    public async Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "articles/{slug}")] HttpRequest request,
+        string slug,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+
+        // Anything that is not a slug cannot name a page: answer without touching storage.
+        if (!Slug.IsSlug(slug) || await pages.ReadArticleAsync(slug, cancellationToken) is not { } page)
+        {
+            return ActionResults.Problem(request, StatusCodes.Status404NotFound, "Article not found", $"There is no published article '{slug}'.");
+        }
+
+        var etag = page.ETag.ToString("H");
+        request.HttpContext.Response.Headers.ETag = etag;
+        request.HttpContext.Response.Headers.CacheControl = "public, max-age=60";
+        if (request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Tag == etag || tag.Equals(EntityTagHeaderValue.Any)))
+        {
+            return new StatusCodeResult(StatusCodes.Status304NotModified);
+        }
+
+        return Results.Bytes(page.Content.ToMemory(), "text/html; charset=utf-8", lastModified: page.LastModified).ToActionResult();
+    }
+}

@@ -1,0 +1,27 @@
+using Azure.Storage.Blobs;
+using Microsoft.Azure.Functions.Worker;
+using Publishing.Publishing;
+
+namespace Publishing.Functions.Articles;
+
+/// <summary>
+/// Publishes a file dropped into the articles container (app setting <c>ArticlesContainer</c>, <c>articles</c> in
+/// every deployment; tests point it elsewhere). Event Grid delivers the blob events: Flex Consumption has no
+/// polling blob trigger.
+/// </summary>
+public sealed class PublishArticle(ArticlePublisher publisher)
+{
+    public const string FunctionName = "PublishArticle";
+
+    /// <remarks>
+    /// Bound to a <see cref="BlobClient"/>, not the content, so an oversized file is refused from its
+    /// properties without being read. Files that cannot be published are recorded and return normally;
+    /// only faults worth retrying (storage unavailable) throw, to be retried and then parked as poison.
+    /// </remarks>
+    [Function(FunctionName)]
+    public Task Run(
+        [BlobTrigger("%ArticlesContainer%/{name}", Source = BlobTriggerSource.EventGrid, Connection = "AzureWebJobsStorage")] BlobClient file,
+        string name,
+        CancellationToken cancellationToken) =>
+        publisher.PublishAsync(file, cancellationToken);
+}

@@ -1,0 +1,90 @@
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Publishing.Listings;
+using Publishing.Pages;
+using Publishing.Publishing;
+using Publishing.Storage;
+using Publishing.Submissions;
+
+namespace Publishing.IntegrationTests.Infrastructure;
+
+/// <summary>The domain's services wired as the app wires them, on storage names of one test's own.</summary>
+public sealed class PublishingHarness : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+
+    public PublishingHarness(Action<Dictionary<string, string?>>? configure = null)
+    {
+        var settings = TestNames.IsolatedSettings();
+        configure?.Invoke(settings);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        _services = new ServiceCollection()
+            .AddLogging()
+            .AddPublishingStorage(configuration)
+            .AddArticles(configuration)
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        Articles = _services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(settings["ArticlesContainer"]);
+    }
+
+    /// <summary>Where this test drops its files.</summary>
+    public BlobContainerClient Articles { get; }
+
+    public ArticlePublisher Publisher => _services.GetRequiredService<ArticlePublisher>();
+
+    public ArticleCatalog Catalog => _services.GetRequiredService<ArticleCatalog>();
+
+    public TagIndex TagIndex => _services.GetRequiredService<TagIndex>();
+
+    public SitePages Pages => _services.GetRequiredService<SitePages>();
+
+    public SubmissionLog Submissions => _services.GetRequiredService<SubmissionLog>();
+
+    public StorageLayout Storage => _services.GetRequiredService<StorageLayout>();
+
+    public T Get<T>()
+        where T : notnull => _services.GetRequiredService<T>();
+
+    /// <summary>Uploads a file as an editor would (overwriting any earlier version) and returns its client.</summary>
+    public async Task<BlobClient> DropAsync(string name, string content)
+    {
+        await Articles.CreateIfNotExistsAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var blob = Articles.GetBlobClient(name);
+        await blob.UploadAsync(BinaryData.FromString(content), overwrite: true, TestContext.Current.CancellationToken);
+        return blob;
+    }
+
+    public async Task<BlobClient> DropBytesAsync(string name, byte[] content)
+    {
+        await Articles.CreateIfNotExistsAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var blob = Articles.GetBlobClient(name);
+        await blob.UploadAsync(BinaryData.FromBytes(content), new BlobUploadOptions(), TestContext.Current.CancellationToken);
+        return blob;
+    }
+
+    public Task<PublishOutcome> PublishAsync(BlobClient file) => Publisher.PublishAsync(file, TestContext.Current.CancellationToken);
+
+    public async Task<PublishOutcome> DropAndPublishAsync(string name, string content) => await PublishAsync(await DropAsync(name, content));
+
+    public async Task<string?> PageAsync(string slug) =>
+        (await Pages.ReadArticleAsync(slug, TestContext.Current.CancellationToken))?.Content.ToString();
+
+    /// <summary>Slugs listed in a tag's (or <see cref="TagIndex.AllArticles"/>) partition, newest first.</summary>
+    public async Task<IReadOnlyList<string>> ListingAsync(string partition) =>
+        (await TagIndex.ListAsync(partition, 1000, afterKey: null, TestContext.Current.CancellationToken)).Select(e => e.Article.Slug).ToList();
+
+    public async ValueTask DisposeAsync()
+    {
+        var cancellation = CancellationToken.None;
+        var storage = Storage;
+        await Task.WhenAll(
+            Articles.DeleteIfExistsAsync(cancellationToken: cancellation),
+            storage.Site.DeleteIfExistsAsync(cancellationToken: cancellation),
+            storage.Locks.DeleteIfExistsAsync(cancellationToken: cancellation),
+            storage.Articles.DeleteAsync(cancellation),
+            storage.TagIndex.DeleteAsync(cancellation),
+            storage.Submissions.DeleteAsync(cancellation));
+        await _services.DisposeAsync();
+    }
+}
