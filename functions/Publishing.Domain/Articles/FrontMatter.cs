@@ -59,6 +59,13 @@ internal sealed class FrontMatter
             var line = (int)e.Start.Line + 1;
             return new Result.Broken(new Rejection(RejectionCode.BrokenFrontMatter, $"front matter is not valid YAML: {Describe(e)}", line));
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way on some malformed input (an unclosed flow list running into
+            // the next key); the line is where the parser got to before it gave up.
+            return new Result.Broken(new Rejection(
+                RejectionCode.BrokenFrontMatter, "front matter is not valid YAML: check brackets and quotes", LastParsedLine(yaml) + 1));
+        }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
         {
@@ -177,6 +184,25 @@ internal sealed class FrontMatter
             YamlSequenceNode sequence => string.Join(", ", sequence.Children.Select(c => c is YamlScalarNode s ? s.Value : c.ToString())),
             _ => value.ToString(),
         };
+    }
+
+    /// <summary>The last YAML line the parser read events from before failing.</summary>
+    private static int LastParsedLine(string yaml)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        var line = 1L;
+        try
+        {
+            while (parser.MoveNext())
+            {
+                line = parser.Current?.End.Line ?? line;
+            }
+        }
+        catch (Exception e) when (e is YamlException or InvalidOperationException)
+        {
+        }
+
+        return (int)line;
     }
 
     private static bool IsFence(string line) => line.TrimEnd() == "---";

@@ -9,19 +9,27 @@ public static class Slug
     /// <summary>Longest slug kept; longer ones are cut at a hyphen so URLs and table keys stay short.</summary>
     public const int MaxLength = 120;
 
-    /// <summary>Letters that Unicode decomposition does not fold to ASCII but readers expect folded.</summary>
+    /// <summary>
+    /// Lower-case letters that Unicode decomposition does not fold to ASCII but readers expect folded, and
+    /// Cyrillic, romanised the way news sites do (Лавров → lavrov), so that Russian and Ukrainian titles and
+    /// tags get readable slugs instead of none.
+    /// </summary>
     private static readonly Dictionary<char, string> Transliterations = new()
     {
-        ['ß'] = "ss", ['æ'] = "ae", ['Æ'] = "ae", ['œ'] = "oe", ['Œ'] = "oe", ['ø'] = "o", ['Ø'] = "o",
-        ['ł'] = "l", ['Ł'] = "l", ['đ'] = "d", ['Đ'] = "d", ['ð'] = "d", ['Ð'] = "d", ['þ'] = "th", ['Þ'] = "th",
-        ['ı'] = "i", ['ħ'] = "h", ['Ħ'] = "h", ['ŧ'] = "t", ['Ŧ'] = "t",
+        ['ß'] = "ss", ['æ'] = "ae", ['œ'] = "oe", ['ø'] = "o", ['ł'] = "l", ['đ'] = "d", ['ð'] = "d", ['þ'] = "th",
+        ['ı'] = "i", ['ħ'] = "h", ['ŧ'] = "t",
+        ['а'] = "a", ['б'] = "b", ['в'] = "v", ['г'] = "g", ['д'] = "d", ['е'] = "e", ['ё'] = "e", ['ж'] = "zh",
+        ['з'] = "z", ['и'] = "i", ['й'] = "y", ['к'] = "k", ['л'] = "l", ['м'] = "m", ['н'] = "n", ['о'] = "o",
+        ['п'] = "p", ['р'] = "r", ['с'] = "s", ['т'] = "t", ['у'] = "u", ['ф'] = "f", ['х'] = "kh", ['ц'] = "ts",
+        ['ч'] = "ch", ['ш'] = "sh", ['щ'] = "shch", ['ъ'] = "", ['ы'] = "y", ['ь'] = "", ['э'] = "e", ['ю'] = "yu",
+        ['я'] = "ya", ['і'] = "i", ['ї'] = "yi", ['є'] = "ye", ['ґ'] = "g",
     };
 
     /// <summary>The slug for <paramref name="text"/>; empty when nothing in it folds to a letter or digit.</summary>
     public static string From(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var decomposed = text.Normalize(NormalizationForm.FormKD);
+        var decomposed = Romanise(text);
         var slug = new StringBuilder(Math.Min(decomposed.Length, MaxLength + 16));
         var pendingHyphen = false;
         foreach (var c in decomposed)
@@ -33,11 +41,11 @@ public static class Slug
 
             var folded = c switch
             {
-                >= 'a' and <= 'z' or >= '0' and <= '9' => c.ToString(),
-                >= 'A' and <= 'Z' => char.ToLowerInvariant(c).ToString(),
-                _ => Transliterations.GetValueOrDefault(c),
+                >= 'a' and <= 'z' or >= '0' and <= '9' => c,
+                >= 'A' and <= 'Z' => char.ToLowerInvariant(c),
+                _ => '-',
             };
-            if (folded is null)
+            if (folded == '-')
             {
                 pendingHyphen = slug.Length > 0;
                 continue;
@@ -57,6 +65,36 @@ public static class Slug
         }
 
         return Truncate(slug.ToString());
+    }
+
+    /// <summary>
+    /// Replaces letters that have a conventional romanisation, then decomposes the rest so accents become
+    /// separate marks (é → e + ´) and compatibility forms plain ones (ｆ → f). Romanising first matters:
+    /// decomposition would turn й into и + ˘ and lose the "y".
+    /// </summary>
+    private static string Romanise(string text)
+    {
+        var romanised = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (Transliterations.TryGetValue(char.ToLowerInvariant(c), out var latin))
+            {
+                romanised.Append(latin);
+            }
+            else
+            {
+                romanised.Append(c);
+            }
+        }
+
+        try
+        {
+            return romanised.ToString().Normalize(NormalizationForm.FormKD);
+        }
+        catch (ArgumentException)
+        {
+            return romanised.ToString(); // not valid UTF-16 (a lone surrogate): the odd characters become separators
+        }
     }
 
     /// <summary>True when <paramref name="text"/> is already a slug, so it can name a page or a table key as it is.</summary>

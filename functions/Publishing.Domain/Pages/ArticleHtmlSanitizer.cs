@@ -1,3 +1,4 @@
+using AngleSharp.Css.Dom;
 using AngleSharp.Dom;
 using Ganss.Xss;
 
@@ -32,11 +33,11 @@ internal static class ArticleHtmlSanitizer
                 ["href", "title", "id", "class", "src", "alt", "start", "colspan", "rowspan"],
                 StringComparer.OrdinalIgnoreCase),
             AllowedCssProperties = new HashSet<string>(StringComparer.OrdinalIgnoreCase),
-            AllowedAtRules = new HashSet<AngleSharp.Css.Dom.CssRuleType>(),
+            AllowedAtRules = new HashSet<CssRuleType>(),
             AllowedSchemes = new HashSet<string>(SafeUrl.AllowedSchemes, StringComparer.OrdinalIgnoreCase),
             UriAttributes = new HashSet<string>(["href", "src"], StringComparer.OrdinalIgnoreCase),
         };
-        var sanitizer = new HtmlSanitizer(options) { HtmlParserFactory = static () => new AngleSharp.Html.Parser.HtmlParser() };
+        var sanitizer = new HtmlSanitizer(options);
         sanitizer.PostProcessNode += (_, e) =>
         {
             // An image whose source was refused would stay an empty box; its alt text says what it was.

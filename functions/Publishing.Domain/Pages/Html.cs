@@ -105,17 +105,4 @@ internal static class HtmlText
             text = text[(next + 1)..];
         }
     }
-
-    public static string Encode(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        if (text.AsSpan().IndexOfAny(Special) < 0)
-        {
-            return text;
-        }
-
-        var builder = new StringBuilder(text.Length + 16);
-        Encode(builder, text);
-        return builder.ToString();
-    }
 }

@@ -78,7 +78,7 @@ public sealed class PlainTextArticleReaderTests
     }
 
     [Fact]
-    public void Russian_article_survives_unchanged_and_tags_without_a_slug_are_dropped()
+    public void Russian_article_survives_unchanged_and_its_tags_get_romanised_slugs()
     {
         var article = ReadSample("russian-tass.txt");
 
@@ -92,8 +92,8 @@ public sealed class PlainTextArticleReaderTests
                 new Paragraph("В Брюсселе заявление назвали «сигналом» 🤝 и пообещали изучить его."),
             ],
             article.Blocks);
-        // "Россия" and "США" have no ASCII slug (Slug.From does not transliterate Cyrillic), so only one tag is left.
-        Assert.Equal(Tags("Lavrov"), article.Tags);
+        Assert.Equal(Tags("Россия", "США", "Lavrov"), article.Tags);
+        Assert.Equal(["rossiya", "ssha", "lavrov"], article.Tags.Select(t => t.Slug));
     }
 
     [Theory]
@@ -267,9 +267,9 @@ public sealed class PlainTextArticleReaderTests
     [Fact]
     public void Tags_line_is_case_insensitive_trimmed_and_deduplicated_by_slug()
     {
-        var article = Read("Title\n\nText.\n\nTAGS:  Crème brûlée , ,creme brulee, #Paris, !!!, Путин,Paris");
+        var article = Read("Title\n\nText.\n\nTAGS:  Crème brûlée , ,creme brulee, #Paris, !!!, 中文, Путин,Paris");
 
-        Assert.Equal(Tags("Crème brûlée", "Paris"), article.Tags);
+        Assert.Equal(Tags("Crème brûlée", "Paris", "Путин"), article.Tags);
         Assert.Equal<TextBlock>([new Paragraph("Text.")], article.Blocks);
     }
 

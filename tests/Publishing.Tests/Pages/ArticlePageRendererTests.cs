@@ -219,4 +219,23 @@ public sealed class ArticlePageRendererTests
         Assert.Equal("The editor's own summary.", rendered.Description);
         Assert.Equal(rendered.Description, Meta(Parse(rendered.Html), "description"));
     }
+
+    [Fact]
+    public void One_renderer_renders_many_pages_at_once()
+    {
+        var renderer = new ArticlePageRenderer();
+        var pages = new string[64];
+
+        Parallel.For(0, pages.Length, i =>
+            pages[i] = renderer.Render(Model(Full with { Title = $"Story {i}", Body = new MarkdownBody($"## Part {i}\n\n[link {i}](javascript:alert({i}))") })).Html);
+
+        for (var i = 0; i < pages.Length; i++)
+        {
+            var page = Parse(pages[i]);
+            Assert.Equal($"Story {i}", Single(page, "h1").TextContent);
+            Assert.Equal($"Part {i}", Single(page, "article h2").TextContent);
+            Assert.Equal($"link {i}", Body(page).QuerySelector("p")?.TextContent);
+            AssertNoActiveContent(page);
+        }
+    }
 }

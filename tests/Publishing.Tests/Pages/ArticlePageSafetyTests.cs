@@ -50,6 +50,22 @@ public sealed class ArticlePageSafetyTests
         Assert.Equal("x", body.TextContent.Trim());
     }
 
+    [Theory]
+    [InlineData("[x](javascript:alert(1))")]
+    [InlineData("[x](jav&#x61;script:alert(1))")]
+    [InlineData("[x][1]\n\n[1]: vbscript:msgbox(1)")]
+    [InlineData("<javascript:x>")]
+    [InlineData("![x](data:text/html;base64,PHNjcmlwdD4=)")]
+    [InlineData("[![x](data:image/png;base64,iVBORw0KGgo=)](javascript:alert(1))")]
+    public void Markdown_pipeline_alone_already_drops_dangerous_links_before_sanitising(string markdown)
+    {
+        var html = Markdig.Markdown.ToHtml(markdown, ArticleMarkdown.Pipeline);
+
+        var fragment = Parse(html);
+        Assert.Empty(fragment.QuerySelectorAll("a, img"));
+        Assert.Contains("x", fragment.Body?.TextContent, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Autolink_with_javascript_scheme_is_plain_text()
     {

@@ -1,0 +1,11 @@
+namespace Publishing.Local.Configuration;
+
+/// <summary>The naming rules of Azure Storage, for validating the names the local host is configured with.</summary>
+internal static class StorageNames
+{
+    /// <summary>Blob containers and queues: 3-63 lower-case letters, digits and single hyphens.</summary>
+    public const string ContainerOrQueue = "^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$";
+
+    /// <summary>Tables: 3-63 letters and digits, starting with a letter.</summary>
+    public const string Table = "^[A-Za-z][A-Za-z0-9]{2,62}$";
+}
