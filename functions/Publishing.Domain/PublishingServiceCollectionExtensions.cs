@@ -13,13 +13,20 @@ namespace Publishing;
 /// <summary>The composition of the domain; the function app and the local host both call these.</summary>
 public static class PublishingServiceCollectionExtensions
 {
-    /// <summary>Storage clients for the <c>AzureWebJobsStorage</c> connection, one of each per app.</summary>
+    /// <summary>Configuration section for the storage clients' retry and timeout settings (Azure SDK <c>ClientOptions</c>).</summary>
+    public const string StorageClientSection = "StorageClient";
+
+    /// <summary>
+    /// Storage clients for the <c>AzureWebJobsStorage</c> connection, one of each per app. Their retry policy
+    /// can be tuned under <see cref="StorageClientSection"/> (e.g. <c>StorageClient__Retry__MaxRetries</c>).
+    /// </summary>
     public static IServiceCollection AddPublishingStorage(this IServiceCollection services, IConfiguration configuration)
     {
         var connection = StorageConnection.FromConfiguration(configuration);
         services.AddSingleton(connection);
         services.AddAzureClients(clients =>
         {
+            clients.ConfigureDefaults(configuration.GetSection(StorageClientSection));
             clients.AddClient<Azure.Storage.Blobs.BlobServiceClient, Azure.Storage.Blobs.BlobClientOptions>(
                 options => connection.CreateBlobServiceClient(options));
             clients.AddClient<Azure.Data.Tables.TableServiceClient, Azure.Data.Tables.TableClientOptions>(

@@ -1,12 +1,12 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
-using Publishing;
+using Publishing.Functions;
+using Publishing.Functions.Http;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.UseMiddleware<HttpFaultMiddleware>();
 
-builder.Services
-    .AddPublishingStorage(builder.Configuration)
-    .AddArticles(builder.Configuration);
+builder.Services.AddPublishingApp(builder.Configuration);
 
 builder.Build().Run();

@@ -117,7 +117,8 @@ internal sealed class LocalSettings
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
-        ["Logging:LogLevel:Azure"] = "Warning",
+        // Azure.Core logs every 404 as a warning, and the app meets 404s in its normal course (a page not published yet).
+        ["Logging:LogLevel:Azure"] = "Error",
         ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
     };
 }
@@ -136,7 +137,7 @@ internal sealed record SettingsFile(string Path, IReadOnlyDictionary<string, str
             });
             var root = document.RootElement;
             var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-            if (root.TryGetProperty("Values", out var settings) && settings.ValueKind == JsonValueKind.Object)
+            if (root.TryGetProperty(nameof(Values), out var settings) && settings.ValueKind == JsonValueKind.Object)
             {
                 foreach (var setting in settings.EnumerateObject())
                 {
@@ -153,7 +154,7 @@ internal sealed record SettingsFile(string Path, IReadOnlyDictionary<string, str
             }
 
             int? port = root.TryGetProperty("Host", out var host) && host.ValueKind == JsonValueKind.Object
-                && host.TryGetProperty("LocalHttpPort", out var p) && p.TryGetInt32(out var number)
+                && host.TryGetProperty(nameof(LocalHttpPort), out var p) && p.TryGetInt32(out var number)
                 ? number
                 : null;
             return new SettingsFile(path, values, port);

@@ -1,0 +1,77 @@
+using Publishing.Local.Commands;
+
+namespace Publishing.Local;
+
+/// <summary>
+/// The local development tool. <c>serve</c> (the default) runs the function app on http://localhost:7071 where
+/// Core Tools cannot; <c>relay</c> feeds blob drops to <c>func start</c>; <c>drop</c> and <c>measure-drops</c>
+/// work against either.
+/// </summary>
+internal static class LocalCommandLine
+{
+    private const string Usage = """
+        Publishing local development host
+
+        Usage: dotnet run --project functions/Publishing.Local -- [command] [options]
+
+          serve [--urls http://localhost:7071]
+              Serve the function app's functions (default command), with the blob webhook, the
+              blob-trigger dispatcher and the event relay that turns Azurite drops into Event Grid events.
+          relay [--target http://localhost:7071] [--metadata <functions.metadata>]
+              Only the event relay, for use next to `func start`.
+          drop <file> [--as <blob name>] [--wait] [--target <url>] [--timeout <seconds>]
+              Upload a file to the articles container; with --wait, print what became of it.
+              Exit code: 0 published or draft, 3 rejected, 1 failed.
+          measure-drops [--count 50] [--concurrency 1] [--target <url>] [--timeout <seconds>]
+              Time drop -> published page against a running app; prints p50, p95, max and mean.
+
+        Settings come from local.settings.sample.json, then functions/Publishing.Functions/local.settings.json,
+        then environment variables, as `func start` reads them.
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
+        var rest = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        try
+        {
+            switch (command)
+            {
+                case "serve":
+                    return await ServeCommand.RunAsync(rest);
+                case "relay":
+                    return await RelayCommand.RunAsync(rest);
+                case "drop":
+                    Console.CancelKeyPress += onCancel;
+                    return await DropCommand.RunAsync(rest, Console.Out, cancel.Token);
+                case "measure-drops":
+                    Console.CancelKeyPress += onCancel;
+                    return await MeasureDropsCommand.RunAsync(rest, Console.Out, cancel.Token);
+                case "help" or "--help" or "-h":
+                    await Console.Out.WriteLineAsync(Usage);
+                    return 0;
+                default:
+                    throw new CommandLineException($"Unknown command '{command}'.");
+            }
+        }
+        catch (CommandLineException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message + Environment.NewLine + Environment.NewLine + Usage);
+            return 2;
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            return 130;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+}

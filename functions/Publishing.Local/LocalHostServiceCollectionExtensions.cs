@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Publishing.Local.BlobTriggers;
+using Publishing.Local.Configuration;
+using Publishing.Local.Functions;
+using Publishing.Local.Relay;
+
+namespace Publishing.Local;
+
+/// <summary>The local host's own services, beside the app's (which come from the function app's <c>AddPublishingApp</c>).</summary>
+internal static class LocalHostServiceCollectionExtensions
+{
+    /// <summary>The function catalog, the blob-trigger queue and its dispatcher.</summary>
+    public static IServiceCollection AddLocalFunctionsHost(this IServiceCollection services, IConfiguration configuration, FunctionCatalog catalog)
+    {
+        services.AddSingleton(catalog);
+        services.AddOptions<LocalHostOptions>()
+            .Bind(configuration.GetSection(LocalHostOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton<StorageAccounts>();
+        services.AddSingleton<BlobTriggerQueue>();
+        services.AddHostedService<BlobTriggerDispatcher>();
+        return services;
+    }
+
+    /// <summary>The event relay for <paramref name="subscriptions"/>, delivering to <c>Relay:Target</c> or to the host it runs in.</summary>
+    public static IServiceCollection AddEventRelay(this IServiceCollection services, IConfiguration configuration, RelaySubscriptions subscriptions)
+    {
+        services.AddOptions<RelayOptions>()
+            .Bind(configuration.GetSection(RelayOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<StorageAccounts>();
+        services.AddSingleton(subscriptions);
+        services.AddSingleton<RelayLedger>();
+        services.AddSingleton<DeadLetterStore>();
+        services.AddSingleton<WebhookTarget>();
+        services.AddHttpClient(EventRelay.HttpClientName);
+        services.AddHostedService<EventRelay>();
+        return services;
+    }
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure.Storage.Blobs.Models;
+
+namespace Publishing.Local.Relay;
+
+/// <summary>An event in the Event Grid schema, as Event Grid posts it to a webhook (in a JSON array).</summary>
+internal sealed record EventGridEvent
+{
+    public required string Id { get; init; }
+
+    public required string Topic { get; init; }
+
+    public required string Subject { get; init; }
+
+    public required string EventType { get; init; }
+
+    public required DateTimeOffset EventTime { get; init; }
+
+    public string DataVersion { get; init; } = string.Empty;
+
+    public string MetadataVersion { get; init; } = "1";
+
+    public required BlobCreatedEventData Data { get; init; }
+
+    public const string BlobCreated = "Microsoft.Storage.BlobCreated";
+
+    /// <summary>The <c>Microsoft.Storage.BlobCreated</c> event Azure Storage would raise for this blob version.</summary>
+    public static EventGridEvent BlobCreatedFor(string accountName, string container, BlobItem blob, Uri blobUrl)
+    {
+        ArgumentNullException.ThrowIfNull(blob);
+        var properties = blob.Properties;
+        var written = properties.LastModified ?? properties.CreatedOn ?? DateTimeOffset.UtcNow;
+        return new EventGridEvent
+        {
+            Id = Guid.NewGuid().ToString(),
+            Topic = $"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/local/providers/Microsoft.Storage/storageAccounts/{accountName}",
+            Subject = BlobTriggers.BlobSubject.For(container, blob.Name),
+            EventType = BlobCreated,
+            EventTime = written.ToUniversalTime(),
+            Data = new BlobCreatedEventData
+            {
+                Api = "PutBlob",
+                ClientRequestId = Guid.NewGuid().ToString(),
+                RequestId = Guid.NewGuid().ToString(),
+                ETag = Unquoted(properties.ETag?.ToString()),
+                ContentType = properties.ContentType ?? "application/octet-stream",
+                ContentLength = properties.ContentLength ?? 0,
+                BlobType = "BlockBlob",
+                Url = blobUrl.AbsoluteUri,
+                // Storage's sequencer orders the events of one blob; the write time does that here.
+                Sequencer = written.UtcTicks.ToString("x32", CultureInfo.InvariantCulture),
+                StorageDiagnostics = new StorageDiagnostics(Guid.NewGuid().ToString()),
+            },
+        };
+    }
+
+    /// <summary>ETags travel unquoted in Event Grid's <c>data.eTag</c>.</summary>
+    public static string Unquoted(string? etag) => etag?.Trim('"') ?? string.Empty;
+}
+
+internal sealed record BlobCreatedEventData
+{
+    public required string Api { get; init; }
+
+    public required string ClientRequestId { get; init; }
+
+    public required string RequestId { get; init; }
+
+    public required string ETag { get; init; }
+
+    public required string ContentType { get; init; }
+
+    public required long ContentLength { get; init; }
+
+    public required string BlobType { get; init; }
+
+    public required string Url { get; init; }
+
+    public required string Sequencer { get; init; }
+
+    public required StorageDiagnostics StorageDiagnostics { get; init; }
+}
+
+internal sealed record StorageDiagnostics(string BatchId);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(EventGridEvent))]
+[JsonSerializable(typeof(EventGridEvent[]))]
+internal sealed partial class EventGridJson : JsonSerializerContext;

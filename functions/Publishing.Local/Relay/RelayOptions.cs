@@ -1,0 +1,60 @@
+using System.ComponentModel.DataAnnotations;
+using Publishing.Local.Configuration;
+
+namespace Publishing.Local.Relay;
+
+/// <summary>
+/// The local event relay, bound from the <c>Relay</c> section (<c>Relay__PollInterval</c> in local.settings.json
+/// or the environment). Event Grid retries a webhook for 24 hours (30 attempts); locally nobody waits that long,
+/// so the default is 8 attempts with 1, 2, 4, 8, 16, 32 and 60 s between them: a little over two minutes before
+/// an event is dead-lettered. A host that comes back later still gets the file when it changes again, and every
+/// file dropped while the relay itself was stopped is delivered when it starts.
+/// </summary>
+internal sealed class RelayOptions
+{
+    public const string SectionName = "Relay";
+
+    /// <summary>Whether <c>serve</c> runs the relay beside the host (the <c>relay</c> command always does).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The host to deliver to; unset under <c>serve</c>, which delivers to itself.</summary>
+    public Uri? Target { get; set; }
+
+    /// <summary>How often the watched containers are listed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The table that records, per function and blob, the version last delivered (or dead-lettered).</summary>
+    [Required]
+    [RegularExpression(StorageNames.Table)]
+    public string StateTable { get; set; } = "localrelay";
+
+    /// <summary>Where undeliverable events are written, as Event Grid's dead-letter destination.</summary>
+    [Required]
+    [RegularExpression(StorageNames.ContainerOrQueue)]
+    public string DeadLetterContainer { get; set; } = "relay-deadletter";
+
+    [Range(1, 100)]
+    public int MaxDeliveryAttempts { get; set; } = 8;
+
+    /// <summary>Wait after the first failed attempt; doubled after each further one, up to <see cref="MaxRetryDelay"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long one delivery may take before it counts as failed (Event Grid waits 30 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    [Range(1, 64)]
+    public int MaxConcurrentDeliveries { get; set; } = 8;
+
+    public TimeSpan RetryDelayAfter(int attempts)
+    {
+        var exponent = Math.Clamp(attempts - 1, 0, 20);
+        var delay = TimeSpan.FromTicks(FirstRetryDelay.Ticks * (1L << exponent));
+        return delay > MaxRetryDelay ? MaxRetryDelay : delay;
+    }
+}

@@ -1,0 +1,85 @@
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using Markdig;
+using Publishing.Articles;
+using Publishing.Pages;
+
+namespace Publishing.Benchmarks;
+
+/// <summary>
+/// What converting one article costs, against what Markdig alone costs for the same text. For the plain-text
+/// wire story the Markdown rows treat its text as Markdown: publishing never does, so they are a yardstick only.
+/// </summary>
+[MemoryDiagnoser]
+public class ArticleConversionBenchmarks
+{
+    private const int MaxArticleBytes = 1024 * 1024;
+
+    private static readonly SiteInfo Site = new("Example News", "en", new Uri("https://news.example.org/"));
+
+    // When the file names no date, the publisher uses the time it first saw the file.
+    private static readonly DateTimeOffset FirstSeen = new(2025, 5, 14, 9, 30, 0, TimeSpan.Zero);
+
+    // Markdig as anyone would use it out of the box: CommonMark plus its common extensions, raw HTML allowed.
+    private static readonly MarkdownPipeline PlainPipeline = new MarkdownPipelineBuilder().UseAdvancedExtensions().Build();
+
+    private Prepared? _prepared;
+
+    /// <summary>Set by BenchmarkDotNet to each of <see cref="Inputs"/> in turn.</summary>
+    [ParamsSource(nameof(Inputs))]
+    public ArticleInput? Input { get; set; }
+
+    public static IEnumerable<ArticleInput> Inputs() =>
+    [
+        new("typical.md"),
+        new("long.md"),
+        new("wire.txt"),
+    ];
+
+    private Prepared State => _prepared ?? throw new InvalidOperationException("[GlobalSetup] has not run");
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var input = Input ?? throw new InvalidOperationException("BenchmarkDotNet sets Input before [GlobalSetup]");
+        var article = Parse(input);
+        var body = article.Body is MarkdownBody markdown ? markdown.Markdown : Encoding.UTF8.GetString(input.Bytes);
+        _prepared = new Prepared(input, new ArticlePageRenderer(), body, Markdown.ToHtml(body, ArticleMarkdown.Pipeline));
+    }
+
+    /// <summary>The body (front matter already removed) through Markdig with a stock pipeline.</summary>
+    [Benchmark(Baseline = true)]
+    public string MarkdigOnly() => Markdown.ToHtml(State.Body, PlainPipeline);
+
+    /// <summary>The body through the article dialect: Markdig with our extensions, not yet sanitised.</summary>
+    [Benchmark]
+    public string ArticlePipelineMarkdown() => Markdown.ToHtml(State.Body, ArticleMarkdown.Pipeline);
+
+    /// <summary>Decoding, splitting lines and reading the front matter (or the plain-text reader): file to <see cref="Article"/>.</summary>
+    [Benchmark]
+    public Article ParseOnly() => Parse(State.Input);
+
+    /// <summary>The allowlist sanitiser alone, over the article dialect's HTML for the body.</summary>
+    [Benchmark]
+    public string SanitizeOnly() => ArticleHtmlSanitizer.Sanitize(State.ArticleHtml).Value;
+
+    /// <summary>What publishing does per article in memory: file bytes to the complete page.</summary>
+    [Benchmark]
+    public RenderedPage FullPipeline()
+    {
+        var state = State;
+        var article = Parse(state.Input);
+        var url = new Uri(Site.BaseUrl, $"articles/{article.Slug}");
+        return state.Renderer.Render(new ArticlePageModel(article, article.Published ?? FirstSeen, url, Site));
+    }
+
+    private static Article Parse(ArticleInput input) => ArticleParser.Parse(input.FileName, input.Bytes, MaxArticleBytes) switch
+    {
+        ArticleParseResult.Parsed parsed => parsed.Article,
+        ArticleParseResult.Rejected rejected => throw new InvalidOperationException($"{input.FileName} was rejected: {rejected.Rejection}"),
+        _ => throw new InvalidOperationException($"{input.FileName}: unexpected parse result"),
+    };
+
+    /// <summary>Everything built once per input, outside the measurements.</summary>
+    private sealed record Prepared(ArticleInput Input, ArticlePageRenderer Renderer, string Body, string ArticleHtml);
+}

@@ -1,0 +1,49 @@
+using System.Text.Json;
+
+namespace Publishing.IntegrationTests.LocalHost;
+
+/// <summary>Blob triggers run from the queue as in the Functions host: retried when they throw, parked as poison after five tries.</summary>
+public sealed class BlobTriggerDispatcherTests
+{
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Blob_function_that_keeps_throwing_is_tried_five_times_then_its_message_is_moved_to_the_poison_queue()
+    {
+        await using var storage = new LocalHostStorage();
+        var calls = new TriggerCalls();
+        await using var host = await TestFunctions.StartHostAsync(storage, calls);
+
+        await LocalHostStorage.DropAsync(storage.Blobs.GetBlobContainerClient(storage.Settings["FailingContainer"]), "2025/doomed.md", "# Doomed\n");
+
+        var poisoned = await Eventually.GetAsync(
+            async () => (await storage.PoisonQueue.ExistsAsync(Cancellation)).Value
+                ? (await storage.PoisonQueue.PeekMessagesAsync(10, Cancellation)).Value.FirstOrDefault()
+                : null,
+            "a poison message");
+        var message = JsonDocument.Parse(poisoned.Body.ToString()).RootElement;
+        Assert.Equal("Host.Functions.AlwaysFails", message.GetProperty("FunctionId").GetString());
+        Assert.Equal("2025/doomed.md", message.GetProperty("BlobName").GetString());
+        Assert.Equal(5, calls.Of("2025/doomed.md"));
+        Assert.Empty((await storage.TriggerQueue.PeekMessagesAsync(10, Cancellation)).Value);
+    }
+
+    [Fact]
+    public async Task Blob_function_that_throws_twice_succeeds_on_its_third_try_and_nothing_is_poisoned()
+    {
+        await using var storage = new LocalHostStorage();
+        var calls = new TriggerCalls();
+        await using var host = await TestFunctions.StartHostAsync(storage, calls);
+
+        await LocalHostStorage.DropAsync(storage.Blobs.GetBlobContainerClient(storage.Settings["FlakyContainer"]), "flaky.md", "# Flaky\n");
+
+        await Eventually.TrueAsync(() => Task.FromResult(calls.Of("flaky.md") >= 3), "a third try");
+        await Eventually.TrueAsync(
+            async () => (await storage.TriggerQueue.PeekMessagesAsync(10, Cancellation)).Value.Length == 0,
+            "the message to be deleted");
+        await Task.Delay(500, Cancellation);
+        Assert.Equal(3, calls.Of("flaky.md"));
+        Assert.False((await storage.PoisonQueue.ExistsAsync(Cancellation)).Value
+            && (await storage.PoisonQueue.PeekMessagesAsync(10, Cancellation)).Value.Length > 0);
+    }
+}

@@ -1,0 +1,154 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Publishing.Local.Commands;
+using Publishing.Local.Configuration;
+
+namespace Publishing.IntegrationTests.LocalHost;
+
+/// <summary>One local host, with its relay and dispatcher, over real HTTP and a real Azurite.</summary>
+public sealed class LocalHostFixture : IAsyncLifetime
+{
+    public LocalHostStorage Storage { get; } = new();
+
+    private TestLocalHost? _host;
+
+    internal TestLocalHost Host => _host ?? throw new InvalidOperationException("The local host has not started.");
+
+    public async ValueTask InitializeAsync() => _host = await TestLocalHost.StartAsync(Storage);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+
+        await Storage.DisposeAsync();
+    }
+}
+
+public sealed class LocalHostEndToEndTests(LocalHostFixture fixture) : IClassFixture<LocalHostFixture>
+{
+    private TestLocalHost Host => fixture.Host;
+
+    private LocalHostStorage Storage => fixture.Storage;
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Markdown_dropped_into_azurite_is_published_and_served_over_http()
+    {
+        var etag = await Storage.DropAsync("2025/05/lavrov-talks.md", """
+            ---
+            title: Lavrov talks in Geneva end without agreement
+            tags: [diplomacy, geneva]
+            ---
+
+            The talks ended on Friday.
+            """);
+
+        using var page = await Host.GetWhenOkAsync("articles/lavrov-talks");
+        Assert.StartsWith("text/html", page.Content.Headers.ContentType?.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Lavrov talks in Geneva end without agreement", await page.Content.ReadAsStringAsync(Cancellation), StringComparison.Ordinal);
+
+        using var status = await Host.Http.GetAsync(new Uri("api/submissions/2025/05/lavrov-talks.md", UriKind.Relative), Cancellation);
+        Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+        var json = await status.Content.ReadFromJsonAsync<JsonElement>(Cancellation);
+        Assert.Equal("published", json.GetProperty("status").GetString());
+        Assert.Equal("lavrov-talks", json.GetProperty("slug").GetString());
+        Assert.Equal(etag.ToString().Trim('"'), json.GetProperty("sourceETag").GetString()?.Trim('"'));
+    }
+
+    [Fact]
+    public async Task File_whose_name_has_spaces_accents_and_a_hash_travels_through_relay_webhook_and_queue_intact()
+    {
+        const string name = "2025/05/Crème brûlée #1 & co.md";
+        await Storage.DropAsync(name, "# Crème brûlée, the recipe\n\nSugar.\n");
+
+        using var page = await Host.GetWhenOkAsync("articles/creme-brulee-1-co");
+        Assert.Contains("Crème brûlée, the recipe", await page.Content.ReadAsStringAsync(Cancellation), StringComparison.Ordinal);
+        using var status = await Host.Http.GetAsync(new Uri("api/submissions/" + ArticleDrops.UrlPath(name), UriKind.Relative), Cancellation);
+        Assert.Equal("published", (await status.Content.ReadFromJsonAsync<JsonElement>(Cancellation)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Unknown_slug_answers_404_problem_json()
+    {
+        using var response = await Host.Http.GetAsync(new Uri("articles/no-such-article", UriKind.Relative), Cancellation);
+
+        await AssertProblemAsync(response, HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Unknown_route_answers_404_problem_json()
+    {
+        using var response = await Host.Http.GetAsync(new Uri("no/such/route", UriKind.Relative), Cancellation);
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.NotFound);
+        Assert.Contains("/no/such/route", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Wrong_method_on_a_function_route_answers_405_problem_json()
+    {
+        using var response = await Host.Http.DeleteAsync(new Uri("articles/anything", UriKind.Relative), Cancellation);
+
+        await AssertProblemAsync(response, HttpStatusCode.MethodNotAllowed);
+        Assert.Contains("GET", response.Content.Headers.Allow);
+    }
+
+    [Fact]
+    public async Task Drop_command_with_wait_prints_the_published_url()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"drop-{Guid.NewGuid():N}.md");
+        await File.WriteAllTextAsync(file, "# Dropped from the command line\n\nBody.\n", Cancellation);
+        using var output = new StringWriter();
+        try
+        {
+            var exit = await DropCommand.DropAsync(
+                new DropRequest(file, "cli/dropped-from-cli.md", Wait: true, Host.BaseAddress, TimeSpan.FromSeconds(20)), Configuration(), output, Cancellation);
+
+            Assert.True(exit == 0, output.ToString());
+            Assert.Contains("Published: http://localhost:7071/articles/dropped-from-cli", output.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Drop_command_with_wait_exits_non_zero_with_the_reason_when_the_file_is_rejected()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"drop-{Guid.NewGuid():N}.md");
+        await File.WriteAllTextAsync(file, "---\ntitle: [unclosed\n---\n\nBody.\n", Cancellation);
+        using var output = new StringWriter();
+        try
+        {
+            var exit = await DropCommand.DropAsync(
+                new DropRequest(file, "cli/broken.md", Wait: true, Host.BaseAddress, TimeSpan.FromSeconds(20)), Configuration(), output, Cancellation);
+
+            Assert.True(exit == DropCommand.Rejected, output.ToString());
+            Assert.Contains("Rejected: ", output.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private IConfiguration Configuration() => LocalSettings.Load().BuildConfiguration(Storage.Settings);
+
+    private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Cancellation);
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("detail").GetString()));
+        return problem;
+    }
+}
