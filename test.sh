@@ -44,7 +44,7 @@ start_azurite() {
   fi
   log "Starting Azurite (in memory) on 127.0.0.1:10000-10002"
   azurite_data=$(mktemp -d)
-  node_modules/.bin/azurite --silent --skipApiVersionCheck --inMemoryPersistence --location "$azurite_data" \
+  node_modules/.bin/azurite --silent --skipApiVersionCheck --inMemoryPersistence \
     --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 >"$azurite_data/azurite.log" 2>&1 &
   azurite_pid=$!
   for _ in $(seq 1 100); do
