@@ -1,31 +1,10 @@
 using System.Globalization;
-using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Publishing.Articles;
 using Publishing.Storage;
 
 namespace Publishing.Listings;
-
-/// <summary>What a listing shows of one article.</summary>
-public sealed record ListedArticle
-{
-    public required string Slug { get; init; }
-
-    public required string Title { get; init; }
-
-    public required string Summary { get; init; }
-
-    public string? Author { get; init; }
-
-    public string? Source { get; init; }
-
-    public required DateTimeOffset Published { get; init; }
-
-    public DateTimeOffset? Updated { get; init; }
-
-    public IReadOnlyList<Tag> Tags { get; init; } = [];
-}
 
 /// <summary>
 /// The <c>tagindex</c> table: one partition per tag (plus <see cref="AllArticles"/>), one row per article keyed
@@ -45,25 +24,15 @@ public sealed class TagIndex(StorageLayout storage)
     {
         ArgumentNullException.ThrowIfNull(article);
         await storage.EnsureCreatedAsync(cancellationToken);
-        var tags = JsonSerializer.Serialize(article.Tags, StorageJson.Default.IReadOnlyListTag);
         var writes = article.Tags
             .Select(t => (Partition: t.Slug, TagName: (string?)t.Name))
             .Prepend((AllArticles, null))
-            .Select(p => storage.TagIndex.UpsertEntityAsync(
-                new TableEntity(p.Partition, key)
-                {
-                    ["Slug"] = article.Slug,
-                    ["Title"] = article.Title,
-                    ["Summary"] = article.Summary,
-                    ["Author"] = article.Author,
-                    ["Source"] = article.Source,
-                    ["Published"] = article.Published,
-                    ["Updated"] = article.Updated,
-                    ["Tags"] = tags,
-                    ["TagName"] = p.TagName,
-                },
-                TableUpdateMode.Replace,
-                cancellationToken));
+            .Select(p =>
+            {
+                var entity = ListedArticleFields.ToEntity(p.Partition, key, article);
+                entity["TagName"] = p.TagName;
+                return storage.TagIndex.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+            });
         await Task.WhenAll(writes);
     }
 
@@ -94,7 +63,7 @@ public sealed class TagIndex(StorageLayout storage)
         {
             await foreach (var page in storage.TagIndex.QueryAsync<TableEntity>(filter, limit, cancellationToken: cancellationToken).AsPages())
             {
-                items.AddRange(page.Values.Take(limit - items.Count).Select(e => (e.RowKey, FromEntity(e))));
+                items.AddRange(page.Values.Take(limit - items.Count).Select(e => (e.RowKey, ListedArticleFields.FromEntity(e))));
                 if (items.Count >= limit)
                 {
                     break;
@@ -108,18 +77,4 @@ public sealed class TagIndex(StorageLayout storage)
 
         return items;
     }
-
-    private static ListedArticle FromEntity(TableEntity entity) => new()
-    {
-        Slug = entity.GetString("Slug"),
-        Title = entity.GetString("Title") ?? "",
-        Summary = entity.GetString("Summary") ?? "",
-        Author = entity.GetString("Author"),
-        Source = entity.GetString("Source"),
-        Published = entity.GetDateTimeOffset("Published") ?? default,
-        Updated = entity.GetDateTimeOffset("Updated"),
-        Tags = entity.GetString("Tags") is { Length: > 0 } tags
-            ? JsonSerializer.Deserialize(tags, StorageJson.Default.IReadOnlyListTag) ?? []
-            : [],
-    };
 }

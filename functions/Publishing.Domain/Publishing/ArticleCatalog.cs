@@ -1,7 +1,6 @@
-using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
-using Publishing.Articles;
+using Publishing.Listings;
 using Publishing.Storage;
 
 namespace Publishing.Publishing;
@@ -14,24 +13,10 @@ public sealed record ArticleRecord
     /// <summary>The blob name of the file that owns this slug.</summary>
     public required string Owner { get; init; }
 
-    /// <summary>False while the owner has claimed the slug but not yet finished publishing it.</summary>
-    public bool IsPublished { get; init; }
+    /// <summary>What the article's listings show; null while the owner has claimed the slug but not yet published it.</summary>
+    public ListedArticle? Listing { get; init; }
 
     public string SourceETag { get; init; } = "";
-
-    public string Title { get; init; } = "";
-
-    public string Summary { get; init; } = "";
-
-    public string? Author { get; init; }
-
-    public string? Source { get; init; }
-
-    public DateTimeOffset Published { get; init; }
-
-    public DateTimeOffset? Updated { get; init; }
-
-    public IReadOnlyList<Tag> Tags { get; init; } = [];
 
     /// <summary>The row key of this article's tag index entries (newest first).</summary>
     public string IndexKey { get; init; } = "";
@@ -50,7 +35,7 @@ public sealed class ArticleCatalog(StorageLayout storage)
         try
         {
             var response = await storage.Articles.GetEntityIfExistsAsync<TableEntity>(slug, RowKey, cancellationToken: cancellationToken);
-            return response.HasValue ? FromEntity(response.Value!) : null;
+            return response is { HasValue: true, Value: { } entity } ? FromEntity(entity) : null;
         }
         catch (RequestFailedException e) when (e.IsNotFound())
         {
@@ -102,36 +87,22 @@ public sealed class ArticleCatalog(StorageLayout storage)
         }
     }
 
-    private static TableEntity ToEntity(ArticleRecord record) => new(record.Slug, RowKey)
+    private static TableEntity ToEntity(ArticleRecord record)
     {
-        ["Owner"] = record.Owner,
-        ["IsPublished"] = record.IsPublished,
-        ["SourceETag"] = record.SourceETag,
-        ["Title"] = record.Title,
-        ["Summary"] = record.Summary,
-        ["Author"] = record.Author,
-        ["Source"] = record.Source,
-        ["Published"] = record.Published,
-        ["Updated"] = record.Updated,
-        ["Tags"] = JsonSerializer.Serialize(record.Tags, StorageJson.Default.IReadOnlyListTag),
-        ["IndexKey"] = record.IndexKey,
-    };
+        var entity = record.Listing is { } listing ? ListedArticleFields.ToEntity(record.Slug, RowKey, listing) : new TableEntity(record.Slug, RowKey);
+        entity["Owner"] = record.Owner;
+        entity["IsPublished"] = record.Listing is not null;
+        entity["SourceETag"] = record.SourceETag;
+        entity["IndexKey"] = record.IndexKey;
+        return entity;
+    }
 
     private static ArticleRecord FromEntity(TableEntity entity) => new()
     {
         Slug = entity.PartitionKey,
         Owner = entity.GetString("Owner"),
-        IsPublished = entity.GetBoolean("IsPublished") ?? false,
+        Listing = entity.GetBoolean("IsPublished") == true ? ListedArticleFields.FromEntity(entity) : null,
         SourceETag = entity.GetString("SourceETag") ?? "",
-        Title = entity.GetString("Title") ?? "",
-        Summary = entity.GetString("Summary") ?? "",
-        Author = entity.GetString("Author"),
-        Source = entity.GetString("Source"),
-        Published = entity.GetDateTimeOffset("Published") ?? default,
-        Updated = entity.GetDateTimeOffset("Updated"),
-        Tags = entity.GetString("Tags") is { Length: > 0 } tags
-            ? JsonSerializer.Deserialize(tags, StorageJson.Default.IReadOnlyListTag) ?? []
-            : [],
         IndexKey = entity.GetString("IndexKey") ?? "",
         ETag = entity.ETag,
     };

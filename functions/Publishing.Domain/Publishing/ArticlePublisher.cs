@@ -104,7 +104,7 @@ public sealed partial class ArticlePublisher(
             return await RejectAsync(file.Name, version, taken, liveSlug, cancellationToken);
         }
 
-        var published = article.Published ?? (record.IsPublished ? record.Published : FirstSeen(properties));
+        var published = article.Published ?? record.Listing?.Published ?? FirstSeen(properties);
         var url = _options.ArticleUrl(article.Slug);
         var page = renderer.Render(new ArticlePageModel(
             article, published, url, new SiteInfo(_options.SiteName, _options.Language, _options.PublicBaseUrl)));
@@ -124,19 +124,7 @@ public sealed partial class ArticlePublisher(
         await pages.WriteArticleAsync(article.Slug, page.Html, cancellationToken);
         await tagIndex.PutAsync(listed, indexKey, cancellationToken);
         var replaced = await catalog.TryReplaceAsync(
-            record with
-            {
-                IsPublished = true,
-                SourceETag = version.ToString(),
-                Title = listed.Title,
-                Summary = listed.Summary,
-                Author = listed.Author,
-                Source = listed.Source,
-                Published = published,
-                Updated = listed.Updated,
-                Tags = listed.Tags,
-                IndexKey = indexKey,
-            },
+            record with { Listing = listed, SourceETag = version.ToString(), IndexKey = indexKey },
             cancellationToken);
         if (!replaced)
         {
@@ -144,9 +132,9 @@ public sealed partial class ArticlePublisher(
             throw new InvalidOperationException($"The record for '{article.Slug}' changed while '{file.Name}' was being published; retrying.");
         }
 
-        if (record.IsPublished)
+        if (record.Listing is { } old)
         {
-            await tagIndex.RemoveAsync(record.IndexKey, StalePartitions(record, indexKey, article.Tags), cancellationToken);
+            await tagIndex.RemoveAsync(record.IndexKey, StalePartitions(old.Tags, record.IndexKey, indexKey, article.Tags), cancellationToken);
         }
 
         if (liveSlug is not null && liveSlug != article.Slug)
@@ -212,9 +200,9 @@ public sealed partial class ArticlePublisher(
             return;
         }
 
-        if (record.IsPublished)
+        if (record.Listing is { } listed)
         {
-            await tagIndex.RemoveAsync(record.IndexKey, Partitions(record.Tags), cancellationToken);
+            await tagIndex.RemoveAsync(record.IndexKey, Partitions(listed.Tags), cancellationToken);
         }
 
         await pages.DeleteArticleAsync(slug, cancellationToken);
@@ -239,10 +227,10 @@ public sealed partial class ArticlePublisher(
             cancellationToken);
 
     /// <summary>Partitions that list the article under its old key but should not any more.</summary>
-    private static IEnumerable<string> StalePartitions(ArticleRecord old, string newKey, IReadOnlyList<Tag> newTags)
+    private static IEnumerable<string> StalePartitions(IReadOnlyList<Tag> oldTags, string oldKey, string newKey, IReadOnlyList<Tag> newTags)
     {
-        var oldPartitions = Partitions(old.Tags);
-        return old.IndexKey == newKey
+        var oldPartitions = Partitions(oldTags);
+        return oldKey == newKey
             ? oldPartitions.Except(Partitions(newTags))
             : oldPartitions; // the date moved, so every old entry sits under a key nothing uses any more
     }

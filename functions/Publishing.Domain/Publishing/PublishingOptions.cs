@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Publishing.Storage;
 
 namespace Publishing.Publishing;
 
@@ -24,24 +25,24 @@ public sealed class PublishingOptions
     public int MaxArticleBytes { get; set; } = 1024 * 1024;
 
     [Required]
-    [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$")]
+    [RegularExpression(StorageNames.ContainerOrQueue)]
     public string SiteContainer { get; set; } = "site";
 
     /// <summary>Holds one lease blob per article file so that two deliveries never process it at once.</summary>
     [Required]
-    [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$")]
+    [RegularExpression(StorageNames.ContainerOrQueue)]
     public string LockContainer { get; set; } = "publishing-locks";
 
     [Required]
-    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$")]
+    [RegularExpression(StorageNames.Table)]
     public string ArticleTable { get; set; } = "articles";
 
     [Required]
-    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$")]
+    [RegularExpression(StorageNames.Table)]
     public string TagIndexTable { get; set; } = "tagindex";
 
     [Required]
-    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$")]
+    [RegularExpression(StorageNames.Table)]
     public string SubmissionTable { get; set; } = "submissions";
 
     /// <summary>How long one delivery waits for another delivery of the same file to finish before giving up (and being retried).</summary>

@@ -16,7 +16,7 @@ public sealed class SubmissionLog(StorageLayout storage)
         {
             var response = await storage.Submissions.GetEntityIfExistsAsync<TableEntity>(
                 SubmissionKey.For(blobName), RowKey, cancellationToken: cancellationToken);
-            return response.HasValue ? FromEntity(response.Value!) : null;
+            return response is { HasValue: true, Value: { } entity } ? FromEntity(entity) : null;
         }
         catch (RequestFailedException e) when (e.IsNotFound())
         {

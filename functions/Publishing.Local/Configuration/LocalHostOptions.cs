@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Publishing.Storage;
 
 namespace Publishing.Local.Configuration;
 

@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using Publishing.Local.Configuration;
+using Publishing.Storage;
 
 namespace Publishing.Local.Relay;
 

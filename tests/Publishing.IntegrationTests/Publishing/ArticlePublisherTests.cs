@@ -38,10 +38,10 @@ public sealed class ArticlePublisherTests : IAsyncLifetime
 
         var record = await _app.Catalog.GetAsync("lavrov-talks", Cancellation);
         Assert.NotNull(record);
-        Assert.True(record.IsPublished);
+        Assert.NotNull(record.Listing);
         Assert.Equal("2025/05/lavrov-talks.md", record.Owner);
-        Assert.Equal(new DateTimeOffset(2025, 5, 14, 9, 30, 0, TimeSpan.Zero), record.Published);
-        Assert.Equal(["Russia", "Diplomacy"], record.Tags.Select(t => t.Name));
+        Assert.Equal(new DateTimeOffset(2025, 5, 14, 9, 30, 0, TimeSpan.Zero), record.Listing.Published);
+        Assert.Equal(["Russia", "Diplomacy"], record.Listing.Tags.Select(t => t.Name));
 
         var status = await _app.Submissions.GetAsync("2025/05/lavrov-talks.md", Cancellation);
         Assert.NotNull(status);
@@ -113,8 +113,8 @@ public sealed class ArticlePublisherTests : IAsyncLifetime
 
         Assert.NotNull(first);
         Assert.NotNull(second);
-        Assert.Equal(first.Published, second.Published);
-        Assert.Equal("Undated, again", second.Title);
+        Assert.Equal(first.Listing?.Published, second.Listing?.Published);
+        Assert.Equal("Undated, again", second.Listing?.Title);
     }
 
     [Fact]
@@ -307,7 +307,7 @@ public sealed class ArticlePublisherTests : IAsyncLifetime
 
         Assert.Equal("ceasefire-talks", Assert.IsType<PublishOutcome.Published>(outcome).Slug);
         var record = await _app.Catalog.GetAsync("ceasefire-talks", Cancellation);
-        Assert.Equal("Reuters", record?.Source);
+        Assert.Equal("Reuters", record?.Listing?.Source);
         Assert.Equal(["ceasefire-talks"], await _app.ListingAsync("switzerland"));
     }
 

@@ -1,7 +1,7 @@
-namespace Publishing.Local.Configuration;
+namespace Publishing.Storage;
 
-/// <summary>The naming rules of Azure Storage, for validating the names the local host is configured with.</summary>
-internal static class StorageNames
+/// <summary>The naming rules of Azure Storage, for validating the names the app is configured with.</summary>
+public static class StorageNames
 {
     /// <summary>Blob containers and queues: 3-63 lower-case letters, digits and single hyphens.</summary>
     public const string ContainerOrQueue = "^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$";
