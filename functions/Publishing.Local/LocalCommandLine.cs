@@ -31,6 +31,12 @@ internal static class LocalCommandLine
 
     public static async Task<int> Main(string[] args)
     {
+        if (args.Any(a => a is "--help" or "-h"))
+        {
+            await Console.Out.WriteLineAsync(Usage);
+            return 0;
+        }
+
         var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
         var rest = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
         using var cancel = new CancellationTokenSource();
@@ -53,7 +59,7 @@ internal static class LocalCommandLine
                 case "measure-drops":
                     Console.CancelKeyPress += onCancel;
                     return await MeasureDropsCommand.RunAsync(rest, Console.Out, cancel.Token);
-                case "help" or "--help" or "-h":
+                case "help":
                     await Console.Out.WriteLineAsync(Usage);
                     return 0;
                 default:

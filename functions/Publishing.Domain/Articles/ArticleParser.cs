@@ -36,17 +36,17 @@ public static class ArticleParser
             return new Rejection(RejectionCode.Empty, content.IsEmpty ? "the file is empty" : "the file contains only blank space");
         }
 
-        var lines = text.ReplaceLineEndings("\n").Split('\n');
         return ArticleFormats.FromName(blobName) == ArticleFormat.Markdown
-            ? ParseMarkdown(blobName, lines)
+            ? ParseMarkdown(blobName, text)
             : ParsePlainText(blobName, text);
     }
 
     public static Rejection TooLarge(long length, int maxBytes) => new(
         RejectionCode.TooLarge, $"the file is {FormatSize(length)}; the limit is {FormatSize(maxBytes)}");
 
-    private static ArticleParseResult ParseMarkdown(string blobName, string[] lines)
+    private static ArticleParseResult ParseMarkdown(string blobName, string text)
     {
+        var lines = text.ReplaceLineEndings("\n").Split('\n');
         var frontMatterResult = FrontMatter.Read(lines, out var bodyStart);
         if (frontMatterResult is FrontMatter.Result.Broken broken)
         {

@@ -86,11 +86,11 @@ internal sealed partial class EventRelay : BackgroundService
         }
 
         var storageDown = false;
-        using var timer = new PeriodicTimer(_options.PollInterval, _time);
         try
         {
-            do
+            while (true)
             {
+                var started = _time.GetTimestamp();
                 try
                 {
                     foreach (var watch in watches)
@@ -112,8 +112,9 @@ internal sealed partial class EventRelay : BackgroundService
                         LogStorageUnavailable(e);
                     }
                 }
+
+                await Task.Delay(PauseAfter(_time.GetElapsedTime(started)), _time, stoppingToken);
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -122,6 +123,12 @@ internal sealed partial class EventRelay : BackgroundService
 
         await Task.WhenAll(watches.SelectMany(w => w.InFlight.Values));
     }
+
+    /// <summary>
+    /// The wait before the next poll: <see cref="RelayOptions.PollInterval"/>, stretched so that listing (which
+    /// costs the relay and Azurite time in proportion to the number of blobs) takes at most a tenth of the time.
+    /// </summary>
+    private TimeSpan PauseAfter(TimeSpan poll) => TimeSpan.FromTicks(Math.Max(_options.PollInterval.Ticks, poll.Ticks * 9));
 
     public override void Dispose()
     {
