@@ -113,7 +113,7 @@ internal static partial class BlobWebhook
             try
             {
                 using var decoded = JsonDocument.Parse(data.GetString() ?? "{}");
-                return decoded.RootElement.TryGetProperty("validationCode", out var c) ? c.GetString() : null;
+                return StringProperty(decoded.RootElement, "validationCode");
             }
             catch (JsonException)
             {
@@ -121,7 +121,7 @@ internal static partial class BlobWebhook
             }
         }
 
-        return data.ValueKind == JsonValueKind.Object && data.TryGetProperty("validationCode", out var code) ? code.GetString() : null;
+        return StringProperty(data, "validationCode");
     }
 
     /// <summary>The queue message for one event: the blob from <c>data.url</c> as the host reads it, else from the subject.</summary>
@@ -135,15 +135,13 @@ internal static partial class BlobWebhook
         var data = @event.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Object ? d : default;
         string? container = null;
         string? blobName = null;
-        if (data.ValueKind == JsonValueKind.Object && data.TryGetProperty("url", out var url)
-            && Uri.TryCreate(url.GetString(), UriKind.Absolute, out var blobUri))
+        if (StringProperty(data, "url") is { } url && Uri.TryCreate(url, UriKind.Absolute, out var blobUri))
         {
             var parts = new BlobUriBuilder(blobUri);
             container = parts.BlobContainerName;
             blobName = parts.BlobName;
         }
-        else if (@event.TryGetProperty("subject", out var subject) && subject.GetString() is { } text
-            && BlobSubject.TryParse(text, out var c, out var b))
+        else if (StringProperty(@event, "subject") is { } subject && BlobSubject.TryParse(subject, out var c, out var b))
         {
             container = c;
             blobName = b;
@@ -154,8 +152,8 @@ internal static partial class BlobWebhook
             return null;
         }
 
-        var etag = data.ValueKind == JsonValueKind.Object && data.TryGetProperty("eTag", out var e) ? e.GetString() : null;
-        var blobType = data.ValueKind == JsonValueKind.Object && data.TryGetProperty("blobType", out var t) ? t.GetString() : null;
+        var etag = StringProperty(data, "eTag");
+        var blobType = StringProperty(data, "blobType");
         return new BlobTriggerMessage
         {
             FunctionId = functionId,
@@ -165,6 +163,12 @@ internal static partial class BlobWebhook
             ETag = etag is null ? null : $"\"{etag.Trim('"')}\"",
         };
     }
+
+    /// <summary>A string-valued property of an object, or null whatever else the sender put there.</summary>
+    private static string? StringProperty(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Event Grid subscription validated for function '{FunctionName}'")]
     private static partial void LogHandshake(ILogger logger, string functionName);

@@ -79,6 +79,39 @@ public sealed class BlobWebhookTests
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    [Theory]
+    [InlineData("{not json")]
+    [InlineData("[{\"eventType\":\"Microsoft.Storage.BlobCreated\",\"data\":{\"url\":42}}]")]
+    [InlineData("[17]")]
+    public async Task Malformed_notification_is_a_400_problem_and_queues_nothing(string body)
+    {
+        await using var storage = WithoutRelay();
+        await using var host = await TestLocalHost.StartAsync(storage);
+
+        using var response = await PostAsync(host, "Host.Functions.PublishArticle", "Notification", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var queued = await storage.TriggerQueue.PeekMessagesAsync(10, Cancellation);
+        Assert.Empty(queued.Value);
+    }
+
+    [Theory]
+    [InlineData("[{\"data\":{\"validationCode\":42}}]")]
+    [InlineData("[{\"data\":\"[1,2]\"}]")]
+    [InlineData("[{\"data\":\"not json\"}]")]
+    [InlineData("\"just a string\"")]
+    public async Task Malformed_validation_is_a_400_problem(string body)
+    {
+        await using var storage = WithoutRelay();
+        await using var host = await TestLocalHost.StartAsync(storage);
+
+        using var response = await PostAsync(host, "Host.Functions.PublishArticle", "SubscriptionValidation", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
     private static LocalHostStorage WithoutRelay()
     {
         var storage = new LocalHostStorage();
