@@ -50,6 +50,8 @@ public static class PublishingServiceCollectionExtensions
         services.AddSingleton<SitePages>();
         services.AddSingleton<ArticleCatalog>();
         services.AddSingleton<TagIndex>();
+        services.AddSingleton<TagDirectory>();
+        services.AddSingleton<ListingCursors>();
         services.AddSingleton<SubmissionLog>();
         services.AddSingleton<PublishLock>();
         services.AddSingleton<ArticlePublisher>();

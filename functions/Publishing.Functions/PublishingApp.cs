@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Publishing.Functions.Http;
+using Publishing.Functions.Listings;
 
 namespace Publishing.Functions;
 
@@ -12,5 +14,7 @@ public static class PublishingApp
     public static IServiceCollection AddPublishingApp(this IServiceCollection services, IConfiguration configuration) =>
         services
             .AddPublishingStorage(configuration)
-            .AddArticles(configuration);
+            .AddArticles(configuration)
+            .AddSingleton<ResponseCache>()
+            .AddSingleton<ListingReader>();
 }

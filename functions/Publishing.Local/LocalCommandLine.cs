@@ -24,6 +24,10 @@ internal static class LocalCommandLine
               Exit code: 0 published or draft, 3 rejected, 1 failed.
           measure-drops [--count 50] [--concurrency 1] [--target <url>] [--timeout <seconds>]
               Time drop -> published page against a running app; prints p50, p95, max and mean.
+          seed [--count 10] [--tag load-<count>]
+              Write synthetic entries straight into one tag's listing (transactions of 100), for load tests.
+          load <path> [--connections 32] [--duration 10] [--warmup 2] [--if-none-match] [--target <url>]
+              GET <path> from N connections back to back; prints requests/s and p50/p90/p99/max latency.
 
         Settings come from local.settings.sample.json, then functions/Publishing.Functions/local.settings.json,
         then environment variables, as `func start` reads them.
@@ -59,6 +63,12 @@ internal static class LocalCommandLine
                 case "measure-drops":
                     Console.CancelKeyPress += onCancel;
                     return await MeasureDropsCommand.RunAsync(rest, Console.Out, cancel.Token);
+                case "seed":
+                    Console.CancelKeyPress += onCancel;
+                    return await SeedCommand.RunAsync(rest, Console.Out, cancel.Token);
+                case "load":
+                    Console.CancelKeyPress += onCancel;
+                    return await LoadCommand.RunAsync(rest, Console.Out, cancel.Token);
                 case "help":
                     await Console.Out.WriteLineAsync(Usage);
                     return 0;

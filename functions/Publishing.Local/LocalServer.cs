@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -80,6 +81,9 @@ internal static class LocalServer
         app.UseMiddleware<LocalHttpErrors>();
         app.MapBlobWebhook();
         app.MapHttpFunctions(catalog);
+
+        // A fixed in-memory answer: the ceiling for load measurements (local host only, not a function).
+        app.MapGet("/_local/ping", () => Results.Text("pong"));
         return app;
     }
 }

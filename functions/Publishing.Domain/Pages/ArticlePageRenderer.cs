@@ -23,31 +23,6 @@ public sealed class ArticlePageRenderer
         Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
     };
 
-    private static readonly TrustedHtml Style = new("""
-        <style>
-        :root{color-scheme:light dark;--muted:#595959;--rule:#d0d0d0}
-        @media (prefers-color-scheme:dark){:root{--muted:#a8a8a8;--rule:#454545}}
-        *,*::before,*::after{box-sizing:border-box}
-        body{max-width:44rem;margin:0 auto;padding:1rem 1.25rem 3rem;font:1.0625rem/1.65 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;overflow-wrap:break-word}
-        .skip{position:absolute;left:-100vw}.skip:focus{left:1rem;top:1rem}
-        body>header{border-bottom:1px solid var(--rule);padding-bottom:.5rem;margin-bottom:1.5rem}
-        body>header a{font-weight:700;text-decoration:none;color:inherit}
-        h1{font-size:2rem;line-height:1.2;margin:.5rem 0}
-        h2,h3,h4,h5,h6{line-height:1.3;margin:2rem 0 .5rem}
-        .byline,.footnotes{color:var(--muted);font-size:.9rem}
-        img{max-width:100%;height:auto}
-        code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em}
-        pre{overflow-x:auto;padding:.75rem;border:1px solid var(--rule)}
-        blockquote{margin:1rem 0;padding-left:1rem;border-left:3px solid var(--rule)}
-        table{display:block;overflow-x:auto;border-collapse:collapse;margin:1rem 0}
-        th,td{border:1px solid var(--rule);padding:.3rem .6rem}
-        .align-left{text-align:left}.align-center{text-align:center}.align-right{text-align:right}
-        .tags ul{display:flex;flex-wrap:wrap;gap:.5rem;list-style:none;padding:0}
-        .tags a{display:inline-block;padding:0 .6rem;border:1px solid var(--rule);border-radius:1rem;text-decoration:none}
-        .comments{margin-top:3rem;border-top:1px solid var(--rule)}
-        </style>
-        """);
-
     private readonly MarkdownPipeline _markdown = ArticleMarkdown.Pipeline;
 
     public RenderedPage Render(ArticlePageModel model)
@@ -121,8 +96,9 @@ public sealed class ArticlePageRenderer
             page.Append($"""<meta property="article:tag" content="{tag.Name}">{"\n"}""");
         }
 
+        PageChrome.AppendFeedLinks(page, site, article.Tags);
         page.Append($"""<script type="application/ld+json">{JsonLd(model, description, image)}</script>{"\n"}""")
-            .Append(Style)
+            .Append(PageChrome.Style)
             .Append($"\n</head>\n");
     }
 
@@ -130,10 +106,7 @@ public sealed class ArticlePageRenderer
     {
         var article = model.Article;
         page.Append($"""
-            <body>
-            <a class="skip" href="#main">Skip to the article</a>
-            <header><a href="/" rel="home">{model.Site.Name}</a></header>
-            <main id="main">
+            {PageChrome.BodyStart(model.Site, "Skip to the article")}
             <article>
             <header>
             <h1>{article.Title}</h1>
@@ -266,9 +239,7 @@ public sealed class ArticlePageRenderer
     private static string Language(ArticlePageModel model) =>
         string.IsNullOrWhiteSpace(model.Article.Language) ? model.Site.Language : model.Article.Language;
 
-    private static string Iso(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    private static string Iso(DateTimeOffset time) => PageChrome.Iso(time);
 
-    private static string HumanDate(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
+    private static string HumanDate(DateTimeOffset time) => PageChrome.HumanDate(time);
 }

@@ -123,6 +123,14 @@ public sealed partial class ArticlePublisher(
 
         await pages.WriteArticleAsync(article.Slug, page.Html, cancellationToken);
         await tagIndex.PutAsync(listed, indexKey, cancellationToken);
+
+        // Stale entries go before the record changes: the record still names them if this delivery dies here, so a
+        // retry removes them (removing what is gone is a no-op); after the record changes, nothing would.
+        if (record.Listing is { } old)
+        {
+            await tagIndex.RemoveAsync(record.IndexKey, StalePartitions(old.Tags, record.IndexKey, indexKey, article.Tags), cancellationToken);
+        }
+
         var replaced = await catalog.TryReplaceAsync(
             record with { Listing = listed, SourceETag = version.ToString(), IndexKey = indexKey },
             cancellationToken);
@@ -130,11 +138,6 @@ public sealed partial class ArticlePublisher(
         {
             // Only possible if this delivery's lease ran out mid-way; the retry starts from the new state.
             throw new InvalidOperationException($"The record for '{article.Slug}' changed while '{file.Name}' was being published; retrying.");
-        }
-
-        if (record.Listing is { } old)
-        {
-            await tagIndex.RemoveAsync(record.IndexKey, StalePartitions(old.Tags, record.IndexKey, indexKey, article.Tags), cancellationToken);
         }
 
         if (liveSlug is not null && liveSlug != article.Slug)

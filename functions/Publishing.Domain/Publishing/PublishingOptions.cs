@@ -41,6 +41,11 @@ public sealed class PublishingOptions
     [RegularExpression(StorageNames.Table)]
     public string TagIndexTable { get; set; } = "tagindex";
 
+    /// <summary>Every tag with its display name and article count, for <c>/api/tags</c>.</summary>
+    [Required]
+    [RegularExpression(StorageNames.Table)]
+    public string TagTable { get; set; } = "tags";
+
     [Required]
     [RegularExpression(StorageNames.Table)]
     public string SubmissionTable { get; set; } = "submissions";
@@ -49,5 +54,16 @@ public sealed class PublishingOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan LockWaitTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long a server answers reads (pages, listings, feeds) from its own memory before asking storage again.
+    /// Readers' caches may hold them longer (Cache-Control); 0 turns the server's cache off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan ResponseCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+
     public Uri ArticleUrl(string slug) => new(PublicBaseUrl, $"articles/{slug}");
+
+    public Uri TagUrl(string tag) => new(PublicBaseUrl, $"tags/{tag}");
+
+    public Uri TagFeedUrl(string tag) => new(PublicBaseUrl, $"tags/{tag}/feed");
 }

@@ -25,6 +25,7 @@ public sealed class StorageLayout
         Locks = blobs.GetBlobContainerClient(names.LockContainer);
         Articles = tables.GetTableClient(names.ArticleTable);
         TagIndex = tables.GetTableClient(names.TagIndexTable);
+        Tags = tables.GetTableClient(names.TagTable);
         Submissions = tables.GetTableClient(names.SubmissionTable);
     }
 
@@ -35,6 +36,8 @@ public sealed class StorageLayout
     public TableClient Articles { get; }
 
     public TableClient TagIndex { get; }
+
+    public TableClient Tags { get; }
 
     public TableClient Submissions { get; }
 
@@ -64,6 +67,7 @@ public sealed class StorageLayout
             Locks.CreateIfNotExistsAsync(),
             Articles.CreateIfNotExistsAsync(),
             TagIndex.CreateIfNotExistsAsync(),
+            Tags.CreateIfNotExistsAsync(),
             Submissions.CreateIfNotExistsAsync());
 }
 

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Net.Http.Headers;
 using Publishing.Articles;
 using Publishing.Functions.Http;
 using Publishing.Pages;
@@ -9,7 +8,7 @@ using Publishing.Pages;
 namespace Publishing.Functions.Articles;
 
 /// <summary><c>GET /articles/{slug}</c>: the published page.</summary>
-public sealed class ArticlePage(SitePages pages)
+public sealed class ArticlePage(SitePages pages, ResponseCache cache)
 {
     [Function("ArticlePage")]
     public async Task<IActionResult> Run(
@@ -20,17 +19,17 @@ public sealed class ArticlePage(SitePages pages)
         ArgumentNullException.ThrowIfNull(request);
 
         // Anything that is not a slug cannot name a page: answer without touching storage.
-        if (!Slug.IsSlug(slug) || await pages.ReadArticleAsync(slug, cancellationToken) is not { } page)
+        if (!Slug.IsSlug(slug) || await cache.GetAsync("article\n" + slug, token => ReadAsync(slug, token), cancellationToken) is not { } page)
         {
             return ActionResults.Problem(request, StatusCodes.Status404NotFound, "Article not found", $"There is no published article '{slug}'.");
         }
 
         // The blob's ETag changes exactly when the page does; the result answers If-None-Match with 304 itself.
-        request.HttpContext.Response.Headers.CacheControl = "public, max-age=60";
-        return Results.Bytes(
-            page.Content.ToMemory(),
-            "text/html; charset=utf-8",
-            lastModified: page.LastModified,
-            entityTag: new EntityTagHeaderValue(page.ETag.ToString("H"))).ToActionResult();
+        return CachedResults.Ok(request, page, "text/html; charset=utf-8", "public, max-age=60");
     }
+
+    private async Task<CachedBody?> ReadAsync(string slug, CancellationToken cancellationToken) =>
+        await pages.ReadArticleAsync(slug, cancellationToken) is { } page
+            ? new CachedBody(page.Content.ToArray(), page.ETag.ToString("H"))
+            : null;
 }

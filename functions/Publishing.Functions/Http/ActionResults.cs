@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Publishing.Listings;
 
 namespace Publishing.Functions.Http;
 
@@ -16,6 +17,25 @@ public static class ActionResults
     {
         ArgumentNullException.ThrowIfNull(request);
         return Results.Problem(detail: detail, instance: request.Path, statusCode: status, title: title).ToActionResult();
+    }
+
+    /// <summary>A <c>400</c> problem naming the listing parameter (<c>limit</c>, <c>cursor</c>) to fix.</summary>
+    public static IActionResult BadParameter(HttpRequest request, ListingRequest.Invalid invalid)
+    {
+        ArgumentNullException.ThrowIfNull(invalid);
+        return BadParameter(request, invalid.Parameter, invalid.Detail);
+    }
+
+    /// <summary>A <c>400</c> problem naming the query parameter to fix (as the <c>parameter</c> member).</summary>
+    public static IActionResult BadParameter(HttpRequest request, string parameter, string detail)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Results.Problem(
+            detail: detail,
+            instance: request.Path,
+            statusCode: StatusCodes.Status400BadRequest,
+            title: $"Invalid '{parameter}'",
+            extensions: new Dictionary<string, object?> { ["parameter"] = parameter }).ToActionResult();
     }
 
     private sealed class HttpResultAction(IResult result) : IActionResult

@@ -86,6 +86,7 @@ public sealed class PublishingHarness : IAsyncDisposable
                 storage.Locks.DeleteIfExistsAsync(cancellationToken: cancellation),
                 storage.Articles.DeleteAsync(cancellation),
                 storage.TagIndex.DeleteAsync(cancellation),
+                storage.Tags.DeleteAsync(cancellation),
                 storage.Submissions.DeleteAsync(cancellation));
         }
         catch (Azure.RequestFailedException)

@@ -14,10 +14,13 @@ public static class TestNames
             ["AzureWebJobsStorage"] = Azurite.ConnectionString,
             ["ArticlesContainer"] = $"articles-{id}",
             ["Publishing:PublicBaseUrl"] = "http://localhost:7071/",
+            // Tests see every change at once; ResponseCacheTests turns the cache on.
+            ["Publishing:ResponseCacheDuration"] = "00:00:00",
             ["Publishing:SiteContainer"] = $"site-{id}",
             ["Publishing:LockContainer"] = $"locks-{id}",
             ["Publishing:ArticleTable"] = $"articles{id}",
             ["Publishing:TagIndexTable"] = $"tagindex{id}",
+            ["Publishing:TagTable"] = $"tags{id}",
             ["Publishing:SubmissionTable"] = $"submissions{id}",
         };
     }

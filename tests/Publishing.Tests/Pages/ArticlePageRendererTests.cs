@@ -95,9 +95,23 @@ public sealed class ArticlePageRendererTests
     }
 
     [Fact]
+    public void Head_links_the_atom_feed_of_each_tag()
+    {
+        var page = RenderDocument(Full);
+
+        var feeds = page.QuerySelectorAll("link[rel='alternate'][type='application/atom+xml']");
+        Assert.Equal(
+            ["http://localhost:7071/tags/diplomacy/feed", "http://localhost:7071/tags/switzerland/feed"],
+            feeds.Select(l => l.GetAttribute("href")));
+        Assert.Equal("Diplomacy – The Example Post", feeds[0].GetAttribute("title"));
+    }
+
+    [Fact]
     public void Article_without_update_image_or_tags_leaves_those_tags_out()
     {
         var page = RenderDocument(Markdown("Text."));
+
+        Assert.Empty(page.QuerySelectorAll("link[rel='alternate']"));
 
         Assert.Empty(page.QuerySelectorAll("meta[property='article:modified_time'], meta[property='og:image'], meta[property='article:tag'], meta[name='author']"));
         Assert.Empty(page.QuerySelectorAll("nav, time.updated, .author, .source"));

@@ -100,7 +100,13 @@ internal static class TestPages
         var script = Assert.Single(page.QuerySelectorAll("script"));
         Assert.Equal("application/ld+json", script.GetAttribute("type"));
         Assert.False(script.HasAttribute("src"));
-        Assert.Empty(page.QuerySelectorAll("iframe, frame, object, embed, form, input, button, base, svg, math, template, link:not([rel='canonical'])"));
+        Assert.Empty(page.QuerySelectorAll("iframe, frame, object, embed, form, input, button, base, svg, math, template"));
+
+        // Links only name the canonical page and the tags' feeds.
+        Assert.All(page.QuerySelectorAll("link"), link => Assert.True(
+            link.GetAttribute("rel") == "canonical"
+                || (link.GetAttribute("rel") == "alternate" && link.GetAttribute("type") == "application/atom+xml"),
+            link.OuterHtml));
         Assert.Single(page.QuerySelectorAll("style"));
         Assert.DoesNotContain(page.QuerySelectorAll("meta[http-equiv]"), m => !string.Equals(m.GetAttribute("http-equiv"), "Content-Security-Policy", StringComparison.OrdinalIgnoreCase));
     }

@@ -1,0 +1,61 @@
+using System.Globalization;
+using Publishing.Articles;
+
+namespace Publishing.Pages;
+
+/// <summary>What every page of the site shares: the style sheet, the site header, feed links, date formats.</summary>
+internal static class PageChrome
+{
+    public static TrustedHtml Style { get; } = new("""
+        <style>
+        :root{color-scheme:light dark;--muted:#595959;--rule:#d0d0d0}
+        @media (prefers-color-scheme:dark){:root{--muted:#a8a8a8;--rule:#454545}}
+        *,*::before,*::after{box-sizing:border-box}
+        body{max-width:44rem;margin:0 auto;padding:1rem 1.25rem 3rem;font:1.0625rem/1.65 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;overflow-wrap:break-word}
+        .skip{position:absolute;left:-100vw}.skip:focus{left:1rem;top:1rem}
+        body>header{border-bottom:1px solid var(--rule);padding-bottom:.5rem;margin-bottom:1.5rem}
+        body>header a{font-weight:700;text-decoration:none;color:inherit}
+        h1{font-size:2rem;line-height:1.2;margin:.5rem 0}
+        h2,h3,h4,h5,h6{line-height:1.3;margin:2rem 0 .5rem}
+        .byline,.footnotes{color:var(--muted);font-size:.9rem}
+        img{max-width:100%;height:auto}
+        code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em}
+        pre{overflow-x:auto;padding:.75rem;border:1px solid var(--rule)}
+        blockquote{margin:1rem 0;padding-left:1rem;border-left:3px solid var(--rule)}
+        table{display:block;overflow-x:auto;border-collapse:collapse;margin:1rem 0}
+        th,td{border:1px solid var(--rule);padding:.3rem .6rem}
+        .align-left{text-align:left}.align-center{text-align:center}.align-right{text-align:right}
+        .tags ul{display:flex;flex-wrap:wrap;gap:.5rem;list-style:none;padding:0}
+        .tags a{display:inline-block;padding:0 .6rem;border:1px solid var(--rule);border-radius:1rem;text-decoration:none}
+        .comments{margin-top:3rem;border-top:1px solid var(--rule)}
+        .listing{list-style:none;padding:0}.listing li{margin:0 0 1.5rem}
+        .listing h2{margin:0;font-size:1.25rem}.listing p{margin:.25rem 0}
+        .pager{display:flex;justify-content:space-between;border-top:1px solid var(--rule);padding-top:1rem}
+        </style>
+        """);
+
+    /// <summary>From <c>&lt;body&gt;</c> to the opening of <c>&lt;main&gt;</c>: the skip link and the site header.</summary>
+    public static TrustedHtml BodyStart(SiteInfo site, string skipText) => TrustedHtml.Format($"""
+        <body>
+        <a class="skip" href="#main">{skipText}</a>
+        <header><a href="/" rel="home">{site.Name}</a></header>
+        <main id="main">
+        """);
+
+    /// <summary>One <c>&lt;link rel="alternate"&gt;</c> per tag to the tag's Atom feed.</summary>
+    public static void AppendFeedLinks(HtmlBuilder page, SiteInfo site, IEnumerable<Tag> tags)
+    {
+        foreach (var tag in tags)
+        {
+            page.Append($"""<link rel="alternate" type="application/atom+xml" title="{tag.Name} – {site.Name}" href="{FeedUrl(site, tag.Slug)}">{"\n"}""");
+        }
+    }
+
+    public static Uri FeedUrl(SiteInfo site, string tag) => new(site.BaseUrl, $"tags/{Uri.EscapeDataString(tag)}/feed");
+
+    public static string Iso(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    public static string HumanDate(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,44 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
+using Publishing.Articles;
+using Publishing.Functions.Http;
+using Publishing.Publishing;
+
+namespace Publishing.Functions.Listings;
+
+/// <summary><c>GET /api/articles/{slug}</c>: one published article's metadata, from its record.</summary>
+public sealed class ArticleMetadataEndpoint(ArticleCatalog catalog, ResponseCache cache, IOptions<PublishingOptions> options)
+{
+    [Function("ArticleMetadata")]
+    public async Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/articles/{slug}")] HttpRequest request,
+        string slug,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!Slug.IsSlug(slug) || await cache.GetAsync("article-json\n" + slug, token => ReadAsync(slug, token), cancellationToken) is not { } body)
+        {
+            return ActionResults.Problem(request, StatusCodes.Status404NotFound, "Article not found", $"There is no published article '{slug}'.");
+        }
+
+        return CachedResults.Ok(request, body, CachedResults.Json, CachedResults.ListingCacheControl);
+    }
+
+    private async Task<CachedBody?> ReadAsync(string slug, CancellationToken cancellationToken)
+    {
+        if (await catalog.GetAsync(slug, cancellationToken) is not { Listing: { } article })
+        {
+            return null;
+        }
+
+        var summary = ArticleSummaryJson.From(article, options.Value);
+
+        // Comments do not exist yet: the count is 0 until they do.
+        var json = new ArticleJson(
+            summary.Title, summary.Slug, summary.Url, summary.Summary, summary.Tags, summary.Source, summary.Author, summary.Published, summary.Updated, CommentCount: 0);
+        return CachedBody.Of(JsonSerializer.SerializeToUtf8Bytes(json, ListingJsonContext.Default.ArticleJson));
+    }
+}

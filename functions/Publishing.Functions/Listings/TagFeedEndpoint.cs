@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
+using Publishing.Articles;
+using Publishing.Functions.Http;
+using Publishing.Listings;
+using Publishing.Publishing;
+
+namespace Publishing.Functions.Listings;
+
+/// <summary><c>GET /tags/{tag}/feed</c>: the Atom 1.0 feed of a tag's newest articles.</summary>
+public sealed class TagFeedEndpoint(TagIndex index, ResponseCache cache, IOptions<PublishingOptions> options)
+{
+    private const int Entries = 20;
+
+    [Function("TagFeed")]
+    public async Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tags/{tag}/feed")] HttpRequest request,
+        string tag,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!Slug.IsSlug(tag) || await cache.GetAsync("feed\n" + tag, token => ReadAsync(tag, token), cancellationToken) is not { } body)
+        {
+            return TagArticlesEndpoint.UnknownTag(request, tag);
+        }
+
+        return CachedResults.Ok(request, body, TagFeed.ContentType, CachedResults.PageCacheControl);
+    }
+
+    private async Task<CachedBody?> ReadAsync(string tag, CancellationToken cancellationToken)
+    {
+        var rows = await index.ListAsync(tag, Entries, afterKey: null, cancellationToken);
+        if (rows.Count == 0)
+        {
+            return null;
+        }
+
+        var articles = rows.Select(r => r.Article).ToList();
+        var name = articles.SelectMany(a => a.Tags).FirstOrDefault(t => t.Slug == tag)?.Name ?? tag;
+        return CachedBody.Of(TagFeed.Write(new Tag(tag, name), articles, options.Value));
+    }
+}

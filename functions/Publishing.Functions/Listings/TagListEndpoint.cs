@@ -1,0 +1,34 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
+using Publishing.Functions.Http;
+using Publishing.Listings;
+using Publishing.Publishing;
+
+namespace Publishing.Functions.Listings;
+
+/// <summary><c>GET /api/tags</c>: every tag in use, with its display name and article count (kept by publishing).</summary>
+public sealed class TagListEndpoint(TagDirectory tags, ResponseCache cache, IOptions<PublishingOptions> options)
+{
+    [Function("TagList")]
+    public async Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/tags")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var body = await cache.GetAsync("tags", ReadAsync, cancellationToken)
+            ?? throw new InvalidOperationException("the tag list always has a body");
+        return CachedResults.Ok(request, body, CachedResults.Json, CachedResults.ListingCacheControl);
+    }
+
+    private async Task<CachedBody?> ReadAsync(CancellationToken cancellationToken)
+    {
+        var site = options.Value;
+        var items = (await tags.ListAsync(cancellationToken))
+            .Select(t => new TagCountJson(t.Slug, t.Name, t.Count, site.TagUrl(t.Slug), site.TagFeedUrl(t.Slug)))
+            .ToList();
+        return CachedBody.Of(JsonSerializer.SerializeToUtf8Bytes(new TagListJson(items, null), ListingJsonContext.Default.TagListJson));
+    }
+}
