@@ -1,0 +1,23 @@
+// The Event Grid system topic of the storage account. Its subscription to the blob trigger's webhook is made
+// by infra/hooks/postdeploy.sh, not here: the webhook URL carries the blobs_extension system key, which the
+// Functions host creates only when it first starts with the deployed code, after this template has run.
+param name string
+param location string = resourceGroup().location
+param tags object = {}
+param storageAccountName string
+
+resource storageAccount 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
+  name: storageAccountName
+}
+
+resource systemTopic 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
+  name: name
+  location: location
+  tags: tags
+  properties: {
+    source: storageAccount.id
+    topicType: 'Microsoft.Storage.StorageAccounts'
+  }
+}
+
+output name string = systemTopic.name
