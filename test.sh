@@ -17,7 +17,7 @@ cleanup() {
     kill "$azurite_pid" 2>/dev/null || true
     wait "$azurite_pid" 2>/dev/null || true
   fi
-  [[ -n "$azurite_data" ]] && rm -rf "$azurite_data"
+  if [[ -n "$azurite_data" ]]; then rm -rf "$azurite_data"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

@@ -61,6 +61,7 @@ var storageNames = {
   tagIndexTable: 'tagindex'
   tagTable: 'tags'
   submissionTable: 'submissions'
+  commentTable: 'comments'
 }
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
@@ -97,6 +98,7 @@ module storage 'core/storage/storage-account.bicep' = {
       storageNames.tagIndexTable
       storageNames.tagTable
       storageNames.submissionTable
+      storageNames.commentTable
     ]
   }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Publishing.Comments;
 using Publishing.Listings;
 using Publishing.Pages;
 using Publishing.Publishing;
@@ -55,6 +56,19 @@ public static class PublishingServiceCollectionExtensions
         services.AddSingleton<SubmissionLog>();
         services.AddSingleton<PublishLock>();
         services.AddSingleton<ArticlePublisher>();
+        return services;
+    }
+
+    /// <summary>Readers' comments: the rules, the store and the per-client limit.</summary>
+    public static IServiceCollection AddComments(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<CommentOptions>()
+            .Bind(configuration.GetSection(CommentOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<CommentStore>();
+        services.AddSingleton<CommentRateLimiter>();
         return services;
     }
 }

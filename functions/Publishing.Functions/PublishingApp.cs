@@ -15,6 +15,7 @@ public static class PublishingApp
         services
             .AddPublishingStorage(configuration)
             .AddArticles(configuration)
+            .AddComments(configuration)
             .AddSingleton<ResponseCache>()
             .AddSingleton<ListingReader>();
 }

@@ -50,6 +50,11 @@ public sealed class PublishingOptions
     [RegularExpression(StorageNames.Table)]
     public string SubmissionTable { get; set; } = "submissions";
 
+    /// <summary>Readers' comments, one partition per article.</summary>
+    [Required]
+    [RegularExpression(StorageNames.Table)]
+    public string CommentTable { get; set; } = "comments";
+
     /// <summary>How long one delivery waits for another delivery of the same file to finish before giving up (and being retried).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan LockWaitTimeout { get; set; } = TimeSpan.FromSeconds(60);

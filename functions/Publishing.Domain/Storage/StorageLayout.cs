@@ -27,6 +27,7 @@ public sealed class StorageLayout
         TagIndex = tables.GetTableClient(names.TagIndexTable);
         Tags = tables.GetTableClient(names.TagTable);
         Submissions = tables.GetTableClient(names.SubmissionTable);
+        Comments = tables.GetTableClient(names.CommentTable);
     }
 
     public BlobContainerClient Site { get; }
@@ -40,6 +41,8 @@ public sealed class StorageLayout
     public TableClient Tags { get; }
 
     public TableClient Submissions { get; }
+
+    public TableClient Comments { get; }
 
     /// <summary>Creates everything once per process; a failed attempt (storage down) is tried again by the next caller.</summary>
     public Task EnsureCreatedAsync(CancellationToken cancellationToken)
@@ -68,7 +71,8 @@ public sealed class StorageLayout
             Articles.CreateIfNotExistsAsync(),
             TagIndex.CreateIfNotExistsAsync(),
             Tags.CreateIfNotExistsAsync(),
-            Submissions.CreateIfNotExistsAsync());
+            Submissions.CreateIfNotExistsAsync(),
+            Comments.CreateIfNotExistsAsync());
 }
 
 internal static class StorageErrors

@@ -1,15 +1,26 @@
+using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Publishing.Articles;
+using Publishing.Comments;
+using Publishing.Functions.Comments;
 using Publishing.Functions.Http;
+using Publishing.Listings;
 using Publishing.Pages;
 
 namespace Publishing.Functions.Articles;
 
-/// <summary><c>GET /articles/{slug}</c>: the published page.</summary>
-public sealed class ArticlePage(SitePages pages, ResponseCache cache)
+/// <summary>
+/// <c>GET /articles/{slug}?comments=</c>: the published page with its current comments. The stored page's comments
+/// section is replaced by the comment count and one page of comments (the first, or the one <c>comments</c> points
+/// at): three storage reads in parallel whatever the number of comments.
+/// </summary>
+public sealed class ArticlePage(SitePages pages, CommentStore comments, ListingCursors cursors, ResponseCache cache)
 {
+    /// <summary>Comments shown on one page of the article.</summary>
+    public const int CommentsPerPage = ListingRequest.DefaultLimit;
+
     [Function("ArticlePage")]
     public async Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "articles/{slug}")] HttpRequest request,
@@ -19,17 +30,48 @@ public sealed class ArticlePage(SitePages pages, ResponseCache cache)
         ArgumentNullException.ThrowIfNull(request);
 
         // Anything that is not a slug cannot name a page: answer without touching storage.
-        if (!Slug.IsSlug(slug) || await cache.GetAsync("article\n" + slug, token => ReadAsync(slug, token), cancellationToken) is not { } page)
+        if (!Slug.IsSlug(slug))
         {
-            return ActionResults.Problem(request, StatusCodes.Status404NotFound, "Article not found", $"There is no published article '{slug}'.");
+            return NotFound(request, slug);
         }
 
-        // The blob's ETag changes exactly when the page does; the result answers If-None-Match with 304 itself.
-        return CachedResults.Ok(request, page, "text/html; charset=utf-8", "public, max-age=60");
+        string? afterKey = null;
+        if (request.Query.TryGetValue("comments", out var cursor)
+            && (afterKey = await cursors.DecodeAsync(CommentStore.CursorListing(slug), cursor.ToString(), cancellationToken)) is null)
+        {
+            return ActionResults.BadParameter(request, "comments",
+                "'comments' is not a page of this article's comments. Follow the page's 'More comments' link as it is, or leave it out.");
+        }
+
+        if (await cache.GetAsync(CommentCacheKeys.ArticlePage(slug, afterKey), token => ReadAsync(slug, afterKey, token), cancellationToken) is not { } page)
+        {
+            return NotFound(request, slug);
+        }
+
+        // The ETag is the served body's hash: it changes when the page or its comments do. Browsers revalidate every
+        // time (a cheap 304) rather than keep the page for a while: after posting a comment, the 303 back to this page
+        // must show it, and a fresh cached copy would be reused without asking.
+        return CachedResults.Ok(request, page, "text/html; charset=utf-8", "public, no-cache");
     }
 
-    private async Task<CachedBody?> ReadAsync(string slug, CancellationToken cancellationToken) =>
-        await pages.ReadArticleAsync(slug, cancellationToken) is { } page
-            ? new CachedBody(page.Content.ToArray(), page.ETag.ToString("H"))
-            : null;
+    private static IActionResult NotFound(HttpRequest request, string slug) =>
+        ActionResults.Problem(request, StatusCodes.Status404NotFound, "Article not found", $"There is no published article '{slug}'.");
+
+    private async Task<CachedBody?> ReadAsync(string slug, string? afterKey, CancellationToken cancellationToken)
+    {
+        var stored = pages.ReadArticleAsync(slug, cancellationToken);
+        var count = comments.CountAsync(slug, cancellationToken);
+        var shown = comments.PageAsync(slug, CommentsPerPage, afterKey, cancellationToken);
+        await Task.WhenAll(stored, count, shown);
+        if (await stored is not { } page)
+        {
+            return null;
+        }
+
+        var commentPage = await shown;
+        var next = commentPage.NextKey is { } key ? await cursors.EncodeAsync(CommentStore.CursorListing(slug), key, cancellationToken) : null;
+        var section = ArticlePageHtml.RenderComments(new CommentsView(slug, await count, commentPage.Items, next, afterKey is null));
+        var html = ArticlePageHtml.ReplaceComments(page.Content.ToString(), section);
+        return CachedBody.Of(Encoding.UTF8.GetBytes(html));
+    }
 }

@@ -38,6 +38,18 @@ public static class ActionResults
             extensions: new Dictionary<string, object?> { ["parameter"] = parameter }).ToActionResult();
     }
 
+    /// <summary>A <c>400</c> problem naming the field of a posted body to fix (as the <c>field</c> member).</summary>
+    public static IActionResult BadField(HttpRequest request, string field, string detail)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Results.Problem(
+            detail: detail,
+            instance: request.Path,
+            statusCode: StatusCodes.Status400BadRequest,
+            title: $"Invalid '{field}'",
+            extensions: new Dictionary<string, object?> { ["field"] = field }).ToActionResult();
+    }
+
     private sealed class HttpResultAction(IResult result) : IActionResult
     {
         public Task ExecuteResultAsync(ActionContext context)

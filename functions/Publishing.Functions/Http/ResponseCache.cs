@@ -20,7 +20,8 @@ public sealed record CachedBody(byte[] Body, string ETag)
 /// <summary>
 /// Read responses kept in this process's memory for <see cref="PublishingOptions.ResponseCacheDuration"/>, so
 /// that repeated reads (and their <c>304</c>s) cost no storage call. Concurrent misses for one key share one
-/// read. Nothing is evicted on publish: instances cannot tell each other, so a change shows within the duration.
+/// read. Nothing is evicted on publish: instances cannot tell each other, so a change shows within the duration; only
+/// an instance that stores a comment drops its own copies of that article's first page.
 /// "Not found" answers are not kept.
 /// </summary>
 public sealed class ResponseCache : IDisposable
@@ -68,6 +69,9 @@ public sealed class ResponseCache : IDisposable
             throw;
         }
     }
+
+    /// <summary>Drops an entry this instance knows to be out of date (other instances' copies expire on their own).</summary>
+    public void Remove(string key) => _cache.Remove(key);
 
     public void Dispose() => _cache.Dispose();
 }

@@ -4,13 +4,15 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using Publishing.Articles;
+using Publishing.Comments;
+using Publishing.Functions.Comments;
 using Publishing.Functions.Http;
 using Publishing.Publishing;
 
 namespace Publishing.Functions.Listings;
 
 /// <summary><c>GET /api/articles/{slug}</c>: one published article's metadata, from its record.</summary>
-public sealed class ArticleMetadataEndpoint(ArticleCatalog catalog, ResponseCache cache, IOptions<PublishingOptions> options)
+public sealed class ArticleMetadataEndpoint(ArticleCatalog catalog, CommentStore comments, ResponseCache cache, IOptions<PublishingOptions> options)
 {
     [Function("ArticleMetadata")]
     public async Task<IActionResult> Run(
@@ -19,7 +21,7 @@ public sealed class ArticleMetadataEndpoint(ArticleCatalog catalog, ResponseCach
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!Slug.IsSlug(slug) || await cache.GetAsync("article-json\n" + slug, token => ReadAsync(slug, token), cancellationToken) is not { } body)
+        if (!Slug.IsSlug(slug) || await cache.GetAsync(CommentCacheKeys.ArticleJson(slug), token => ReadAsync(slug, token), cancellationToken) is not { } body)
         {
             return ActionResults.Problem(request, StatusCodes.Status404NotFound, "Article not found", $"There is no published article '{slug}'.");
         }
@@ -29,16 +31,16 @@ public sealed class ArticleMetadataEndpoint(ArticleCatalog catalog, ResponseCach
 
     private async Task<CachedBody?> ReadAsync(string slug, CancellationToken cancellationToken)
     {
+        var count = comments.CountAsync(slug, cancellationToken);
         if (await catalog.GetAsync(slug, cancellationToken) is not { Listing: { } article })
         {
+            await count;
             return null;
         }
 
         var summary = ArticleSummaryJson.From(article, options.Value);
-
-        // Comments do not exist yet: the count is 0 until they do.
         var json = new ArticleJson(
-            summary.Title, summary.Slug, summary.Url, summary.Summary, summary.Tags, summary.Source, summary.Author, summary.Published, summary.Updated, CommentCount: 0);
+            summary.Title, summary.Slug, summary.Url, summary.Summary, summary.Tags, summary.Source, summary.Author, summary.Published, summary.Updated, CommentCount: await count);
         return CachedBody.Of(JsonSerializer.SerializeToUtf8Bytes(json, ListingJsonContext.Default.ArticleJson));
     }
 }

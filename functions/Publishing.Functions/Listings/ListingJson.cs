@@ -36,7 +36,7 @@ public sealed record ArticleSummaryJson(
     }
 }
 
-/// <summary><c>GET /api/articles/{slug}</c>. <c>commentCount</c> is 0 until comments exist.</summary>
+/// <summary><c>GET /api/articles/{slug}</c>. <c>commentCount</c> is the comment store's count.</summary>
 public sealed record ArticleJson(
     string Title,
     string Slug,

@@ -26,6 +26,7 @@ param storageNames {
   tagIndexTable: string
   tagTable: string
   submissionTable: string
+  commentTable: string
 }
 
 @description('Shown in page headers and titles (Publishing__SiteName).')
@@ -129,6 +130,13 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     Publishing__TagIndexTable: storageNames.tagIndexTable
     Publishing__TagTable: storageNames.tagTable
     Publishing__SubmissionTable: storageNames.submissionTable
+    Publishing__CommentTable: storageNames.commentTable
+    // CommentOptions. Azure's front ends append the client's address to X-Forwarded-For, and the worker sees
+    // only the host's connection, so the rate limit must read the header's last address.
+    Comments__PostsPerMinute: '5'
+    Comments__TrustForwardedFor: 'true'
+    Comments__MaxRequestBytes: '16384'
+    Comments__RequireApproval: 'false'
   }
 }
 

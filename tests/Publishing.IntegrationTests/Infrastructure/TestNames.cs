@@ -22,6 +22,7 @@ public static class TestNames
             ["Publishing:TagIndexTable"] = $"tagindex{id}",
             ["Publishing:TagTable"] = $"tags{id}",
             ["Publishing:SubmissionTable"] = $"submissions{id}",
+            ["Publishing:CommentTable"] = $"comments{id}",
         };
     }
 }

@@ -1,0 +1,178 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Publishing.IntegrationTests.LocalHost;
+
+/// <summary>Comment defences that need a host of their own: the per-client rate limit and storage faults.</summary>
+public sealed class CommentDefenceTests
+{
+    /// <summary>Azurite's blob and queue services, and a table service where nothing listens.</summary>
+    private const string TablesDown =
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+        "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+        "BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;" +
+        "TableEndpoint=http://127.0.0.1:9/devstoreaccount1;";
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    private static async Task<string> PublishAsync(LocalHostStorage storage, TestLocalHost host)
+    {
+        var slug = "c" + Guid.NewGuid().ToString("N")[..12];
+        await storage.DropAsync($"{slug}.md", $"---\ntitle: Article {slug}\n---\nText.\n");
+        using (await host.GetWhenOkAsync($"api/articles/{slug}"))
+        using (await host.GetWhenOkAsync($"articles/{slug}"))
+        {
+        }
+
+        return slug;
+    }
+
+    private static async Task<HttpResponseMessage> PostFromAsync(TestLocalHost host, string slug, string forwardedFor)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"api/articles/{slug}/comments", UriKind.Relative))
+        {
+            Content = CommentTests.Json("Jane", "Again and again."),
+        };
+        request.Headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor);
+        return await host.Http.SendAsync(request, Cancellation);
+    }
+
+    [Fact]
+    public async Task Client_over_the_rate_limit_gets_429_with_Retry_After_and_forged_forwarded_addresses_do_not_help()
+    {
+        await using var storage = new LocalHostStorage();
+        storage.Settings["Comments:PostsPerMinute"] = "2";
+        await using var host = await TestLocalHost.StartAsync(storage);
+        var slug = await PublishAsync(storage, host);
+
+        // Not behind a trusted proxy: X-Forwarded-For is the client's own claim and is ignored.
+        using var first = await PostFromAsync(host, slug, "203.0.113.1");
+        using var second = await PostFromAsync(host, slug, "198.51.100.1");
+        using var third = await PostFromAsync(host, slug, "192.0.2.1");
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, second.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        Assert.Equal("application/problem+json", third.Content.Headers.ContentType?.MediaType);
+        Assert.InRange(third.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
+        var count = (await host.Http.GetFromJsonAsync<JsonElement>(new Uri($"api/articles/{slug}", UriKind.Relative), Cancellation)).GetProperty("commentCount").GetInt32();
+        Assert.Equal(2, count);
+    }
+
+    [Fact]
+    public async Task Behind_a_trusted_proxy_the_limit_counts_per_forwarded_network()
+    {
+        await using var storage = new LocalHostStorage();
+        storage.Settings["Comments:PostsPerMinute"] = "1";
+        storage.Settings["Comments:TrustForwardedFor"] = "true";
+        await using var host = await TestLocalHost.StartAsync(storage);
+        var slug = await PublishAsync(storage, host);
+
+        using var first = await PostFromAsync(host, slug, "10.0.0.1, 203.0.113.7");
+        using var sameNetwork = await PostFromAsync(host, slug, "203.0.113.200");
+        using var otherNetwork = await PostFromAsync(host, slug, "203.0.114.7:5123");
+        using var ipv6 = await PostFromAsync(host, slug, "2001:db8:1:1::1");
+        using var sameIpv6Network = await PostFromAsync(host, slug, "[2001:db8:1:ffff::2]:443");
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, sameNetwork.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, otherNetwork.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, ipv6.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, sameIpv6Network.StatusCode);
+    }
+
+    [Fact]
+    public async Task Post_while_table_storage_is_down_gets_503_with_Retry_After_and_stores_nothing()
+    {
+        await using var healthy = new LocalHostStorage();
+        healthy.Settings["Comments:PostsPerMinute"] = "100";
+        await using var healthyHost = await TestLocalHost.StartAsync(healthy);
+        var slug = await PublishAsync(healthy, healthyHost);
+
+        await using var down = new LocalHostStorage();
+        down.Settings["AzureWebJobsStorage"] = TablesDown;
+        down.Settings["StorageClient:Retry:MaxRetries"] = "0";
+        await using (var downHost = await TestLocalHost.StartAsync(down))
+        {
+            using var posted = await downHost.Http.PostAsync(new Uri($"api/articles/{slug}/comments", UriKind.Relative), CommentTests.Json("Jane", "Lost?"), Cancellation);
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, posted.StatusCode);
+            Assert.Equal("application/problem+json", posted.Content.Headers.ContentType?.MediaType);
+            Assert.NotNull(posted.Headers.RetryAfter);
+        }
+
+        var comments = await healthyHost.Http.GetFromJsonAsync<JsonElement>(new Uri($"api/articles/{slug}/comments", UriKind.Relative), Cancellation);
+        Assert.Empty(comments.GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task With_pre_approval_a_comment_waits_unseen_and_uncounted_until_an_editor_approves_it()
+    {
+        await using var storage = new LocalHostStorage();
+        storage.Settings["Comments:RequireApproval"] = "true";
+        await using var host = await TestLocalHost.StartAsync(storage);
+        var slug = await PublishAsync(storage, host);
+
+        using var posted = await host.Http.PostAsync(new Uri($"api/articles/{slug}/comments", UriKind.Relative), CommentTests.Json("Jane", "Waiting."), Cancellation);
+        Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+        var comment = await posted.Content.ReadFromJsonAsync<JsonElement>(Cancellation);
+        Assert.Equal("pending", comment.GetProperty("state").GetString());
+        var id = comment.GetProperty("id").GetString();
+
+        async Task<(int Count, int Listed, string Page, int Pending)> StateAsync()
+        {
+            var count = (await host.Http.GetFromJsonAsync<JsonElement>(new Uri($"api/articles/{slug}", UriKind.Relative), Cancellation)).GetProperty("commentCount").GetInt32();
+            var listed = (await host.Http.GetFromJsonAsync<JsonElement>(new Uri($"api/articles/{slug}/comments", UriKind.Relative), Cancellation)).GetProperty("items").GetArrayLength();
+            var page = await host.Http.GetStringAsync(new Uri($"articles/{slug}", UriKind.Relative), Cancellation);
+            var pending = (await host.Http.GetFromJsonAsync<JsonElement>(new Uri($"api/articles/{slug}/comments/pending", UriKind.Relative), Cancellation)).GetProperty("items").GetArrayLength();
+            return (count, listed, page, pending);
+        }
+
+        var waiting = await StateAsync();
+        Assert.Equal((0, 0, 1), (waiting.Count, waiting.Listed, waiting.Pending));
+        Assert.DoesNotContain("Waiting.", waiting.Page, StringComparison.Ordinal);
+
+        using var approved = await host.Http.PostAsync(new Uri($"api/articles/{slug}/comments/{id}/approve", UriKind.Relative), null, Cancellation);
+        using var again = await host.Http.PostAsync(new Uri($"api/articles/{slug}/comments/{id}/approve", UriKind.Relative), null, Cancellation);
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var shown = await StateAsync();
+        Assert.Equal((1, 1, 0), (shown.Count, shown.Listed, shown.Pending));
+        Assert.Contains("Waiting.", shown.Page, StringComparison.Ordinal);
+
+        using var deleted = await host.Http.DeleteAsync(new Uri($"api/articles/{slug}/comments/{id}", UriKind.Relative), Cancellation);
+        using var deletedAgain = await host.Http.DeleteAsync(new Uri($"api/articles/{slug}/comments/{id}", UriKind.Relative), Cancellation);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, deletedAgain.StatusCode);
+        var gone = await StateAsync();
+        Assert.Equal((0, 0, 0), (gone.Count, gone.Listed, gone.Pending));
+        Assert.DoesNotContain("Waiting.", gone.Page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deleting_a_pending_comment_leaves_the_count_of_shown_ones_alone()
+    {
+        await using var storage = new LocalHostStorage();
+        storage.Settings["Comments:RequireApproval"] = "true";
+        await using var host = await TestLocalHost.StartAsync(storage);
+        var slug = await PublishAsync(storage, host);
+        async Task<string?> PostAsync(string body)
+        {
+            using var response = await host.Http.PostAsync(new Uri($"api/articles/{slug}/comments", UriKind.Relative), CommentTests.Json("Jane", body), Cancellation);
+            return (await response.Content.ReadFromJsonAsync<JsonElement>(Cancellation)).GetProperty("id").GetString();
+        }
+
+        var kept = await PostAsync("Kept.");
+        var spam = await PostAsync("Spam.");
+        using (await host.Http.PostAsync(new Uri($"api/articles/{slug}/comments/{kept}/approve", UriKind.Relative), null, Cancellation))
+        using (var deleted = await host.Http.DeleteAsync(new Uri($"api/articles/{slug}/comments/{spam}", UriKind.Relative), Cancellation))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        var count = (await host.Http.GetFromJsonAsync<JsonElement>(new Uri($"api/articles/{slug}", UriKind.Relative), Cancellation)).GetProperty("commentCount").GetInt32();
+        var pending = (await host.Http.GetFromJsonAsync<JsonElement>(new Uri($"api/articles/{slug}/comments/pending", UriKind.Relative), Cancellation)).GetProperty("items").GetArrayLength();
+        Assert.Equal((1, 0), (count, pending));
+    }
+}
