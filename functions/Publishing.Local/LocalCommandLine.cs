@@ -28,6 +28,12 @@ internal static class LocalCommandLine
               Write synthetic entries straight into one tag's listing (transactions of 100), for load tests.
           load <path> [--connections 32] [--duration 10] [--warmup 2] [--if-none-match] [--target <url>]
               GET <path> from N connections back to back; prints requests/s and p50/p90/p99/max latency.
+          seed-comments <slug> [--count 100]
+              Write synthetic comments straight into an article's comments partition (transactions of 100)
+              and set its count, for load tests.
+          load-comments <slug> [--clients 16] [--duration 10] [--warmup 2] [--target <url>]
+              POST distinct JSON comments from N clients back to back; prints requests/s, latency and statuses.
+              Run the app with Comments__PostsPerMinute raised, or the per-client limit answers 429.
 
         Settings come from local.settings.sample.json, then functions/Publishing.Functions/local.settings.json,
         then environment variables, as `func start` reads them.
@@ -69,6 +75,12 @@ internal static class LocalCommandLine
                 case "load":
                     Console.CancelKeyPress += onCancel;
                     return await LoadCommand.RunAsync(rest, Console.Out, cancel.Token);
+                case "seed-comments":
+                    Console.CancelKeyPress += onCancel;
+                    return await SeedCommentsCommand.RunAsync(rest, Console.Out, cancel.Token);
+                case "load-comments":
+                    Console.CancelKeyPress += onCancel;
+                    return await LoadCommentsCommand.RunAsync(rest, Console.Out, cancel.Token);
                 case "help":
                     await Console.Out.WriteLineAsync(Usage);
                     return 0;

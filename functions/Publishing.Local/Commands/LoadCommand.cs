@@ -38,35 +38,51 @@ internal static class LoadCommand
             }
         }
 
-        await RunAsync(http, uri, etag, connections, warmup, cancellationToken);
-        var (latencies, statuses, elapsed) = await RunAsync(http, uri, etag, connections, duration, cancellationToken);
+        HttpRequestMessage NewRequest(int client, int sequence)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            if (etag is not null)
+            {
+                request.Headers.IfNoneMatch.Add(etag);
+            }
+
+            return request;
+        }
+
+        await RunAsync(http, NewRequest, connections, warmup, cancellationToken);
+        var (latencies, statuses, elapsed) = await RunAsync(http, NewRequest, connections, duration, cancellationToken);
+        await ReportAsync(output, latencies, statuses, elapsed, connections, "connections");
+        return statuses.Keys.All(s => s is 200 or 304) ? 0 : 1;
+    }
+
+    /// <summary>Prints requests/s, the latency percentiles and the status counts of one run.</summary>
+    internal static async Task ReportAsync(TextWriter output, List<double> latencies, Dictionary<int, int> statuses, TimeSpan elapsed, int connections, string unit)
+    {
         latencies.Sort();
         var rate = latencies.Count / elapsed.TotalSeconds;
         double P(double q) => latencies.Count == 0 ? 0 : latencies[Math.Clamp((int)Math.Ceiling(q * latencies.Count) - 1, 0, latencies.Count - 1)];
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"{latencies.Count} requests in {elapsed.TotalSeconds:0.0} s over {connections} connections: {rate:0} req/s; p50 {P(0.5):0.00} ms, p90 {P(0.9):0.00} ms, p99 {P(0.99):0.00} ms, max {P(1):0.00} ms"));
+            $"{latencies.Count} requests in {elapsed.TotalSeconds:0.0} s over {connections} {unit}: {rate:0} req/s; p50 {P(0.5):0.00} ms, p90 {P(0.9):0.00} ms, p99 {P(0.99):0.00} ms, max {P(1):0.00} ms"));
         await output.WriteLineAsync("Statuses: " + string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key} × {s.Value}")));
-        return statuses.Keys.All(s => s is 200 or 304) ? 0 : 1;
     }
 
-    private static async Task<(List<double> Latencies, Dictionary<int, int> Statuses, TimeSpan Elapsed)> RunAsync(
-        HttpClient http, Uri uri, EntityTagHeaderValue? etag, int connections, TimeSpan duration, CancellationToken cancellationToken)
+    /// <summary>
+    /// N workers each send <paramref name="newRequest"/>(worker, sequence) back to back until
+    /// <paramref name="duration"/> is over; returns every latency, the status counts (0: no answer) and the time taken.
+    /// </summary>
+    internal static async Task<(List<double> Latencies, Dictionary<int, int> Statuses, TimeSpan Elapsed)> RunAsync(
+        HttpClient http, Func<int, int, HttpRequestMessage> newRequest, int connections, TimeSpan duration, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var end = started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        var workers = Enumerable.Range(0, connections).Select(_ => Task.Run(
+        var workers = Enumerable.Range(0, connections).Select(worker => Task.Run(
             async () =>
             {
                 var latencies = new List<double>(4096);
                 var statuses = new Dictionary<int, int>();
-                while (Stopwatch.GetTimestamp() < end)
+                for (var sequence = 0; Stopwatch.GetTimestamp() < end; sequence++)
                 {
-                    using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-                    if (etag is not null)
-                    {
-                        request.Headers.IfNoneMatch.Add(etag);
-                    }
-
+                    using var request = newRequest(worker, sequence);
                     var sent = Stopwatch.GetTimestamp();
                     int status;
                     try

@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace Publishing.IntegrationTests.LocalHost;
+
+/// <summary>
+/// The comment form in a real browser: headless Chromium (Debian's <c>chromium</c> package, which <c>./test.sh</c>
+/// installs where it can) driven by Playwright with its executable path set; Playwright's own browsers are never
+/// downloaded. Skipped, saying why, only where no Chromium is installed.
+/// </summary>
+public sealed class CommentBrowserTests(CommentHostFixture fixture) : IClassFixture<CommentHostFixture>
+{
+    /// <summary>Where the browser is looked for when <c>PUBLISHING_CHROMIUM</c> does not name one.</summary>
+    private const string DefaultChromium = "/usr/bin/chromium";
+
+    /// <summary>
+    /// Headless, and quiet offline: no sandbox (tests run as root in containers), no GPU, and none of Chromium's
+    /// own background connections (updates, sync, QUIC probes), which are refused noisily without internet.
+    /// </summary>
+    private static readonly string[] ChromiumArgs =
+    [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ];
+
+    private static string FindChromium()
+    {
+        var configured = Environment.GetEnvironmentVariable("PUBLISHING_CHROMIUM");
+        var path = string.IsNullOrWhiteSpace(configured) ? DefaultChromium : configured;
+        if (!File.Exists(path))
+        {
+            Assert.Skip(
+                $"No Chromium at {path}: the browser test needs Debian's chromium package (./test.sh installs it when run as " +
+                "root with apt-get; or `apt-get install chromium`), or PUBLISHING_CHROMIUM set to a Chromium executable.");
+        }
+
+        return path;
+    }
+
+    [Fact]
+    public async Task Form_post_in_a_browser_lands_on_the_comment_with_the_new_count()
+    {
+        var chromium = FindChromium();
+        var slug = "b" + Guid.NewGuid().ToString("N")[..12];
+        await fixture.Storage.DropAsync($"{slug}.md", $"---\ntitle: Browser {slug}\n---\nText.\n");
+        using (await fixture.Host.GetWhenOkAsync($"articles/{slug}"))
+        {
+        }
+
+        var profile = Directory.CreateTempSubdirectory("publishing-chromium-");
+        try
+        {
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(profile.FullName, new BrowserTypeLaunchPersistentContextOptions
+            {
+                ExecutablePath = chromium,
+                Headless = true,
+                Args = ChromiumArgs,
+                Timeout = 30_000,
+
+                // The form must work without JavaScript; Playwright's own fill and click still do.
+                JavaScriptEnabled = false,
+            });
+            browser.SetDefaultTimeout(15_000);
+            browser.SetDefaultNavigationTimeout(15_000);
+            var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
+
+            var response = await page.GotoAsync(new Uri(fixture.Host.BaseAddress, $"articles/{slug}").ToString());
+            Assert.NotNull(response);
+            Assert.Equal(200, response.Status);
+            Assert.Contains("Comments (0)", await page.ContentAsync(), StringComparison.Ordinal);
+
+            var posts = new ConcurrentQueue<IResponse>();
+            page.Response += (_, r) =>
+            {
+                if (r.Request.Method == "POST")
+                {
+                    posts.Enqueue(r);
+                }
+            };
+
+            var body = $"Seen in a browser {Guid.NewGuid():N}";
+            await page.FillAsync("#comment-author", "Browser Reader");
+            await page.FillAsync("#comment-body", body);
+            var landed = new Regex($"/articles/{Regex.Escape(slug)}#comment-[A-Za-z0-9_-]+$", RegexOptions.None, TimeSpan.FromSeconds(1));
+            await page.ClickAsync("form.comment-form button[type=submit]");
+            await page.WaitForURLAsync(landed, new PageWaitForURLOptions { WaitUntil = WaitUntilState.Load });
+
+            Assert.Matches(landed, page.Url);
+            var post = Assert.Single(posts);
+            Assert.Equal(303, post.Status);
+            Assert.EndsWith($"/api/articles/{slug}/comments", post.Url, StringComparison.Ordinal);
+            Assert.StartsWith("application/x-www-form-urlencoded", await post.Request.HeaderValueAsync("content-type") ?? "", StringComparison.Ordinal);
+            var id = page.Url[(page.Url.LastIndexOf("#comment-", StringComparison.Ordinal) + "#comment-".Length)..];
+            var comment = page.Locator($"[id='comment-{id}']");
+            await comment.WaitForAsync();
+            Assert.Contains(body, await comment.InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Contains("Browser Reader", await comment.InnerTextAsync(), StringComparison.Ordinal);
+            var html = await page.ContentAsync();
+            Assert.Contains("Comments (1)", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("Comments (0)", html, StringComparison.Ordinal);
+        }
+        finally
+        {
+            profile.Delete(recursive: true);
+        }
+    }
+}
