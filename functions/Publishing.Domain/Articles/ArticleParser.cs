@@ -54,32 +54,20 @@ public static class ArticleParser
         }
 
         var frontMatter = ((FrontMatter.Result.Read)frontMatterResult).FrontMatter;
-        var problems = new List<Rejection?>();
-        var title = frontMatter.Text("title", out var problem);
-        problems.Add(problem);
-        var slugText = frontMatter.Text("slug", out problem);
-        problems.Add(problem);
-        var tags = frontMatter.Tags("tags", out problem);
-        problems.Add(problem);
-        var author = frontMatter.Text("author", out problem);
-        problems.Add(problem);
-        var source = frontMatter.Text("source", out problem);
-        problems.Add(problem);
-        var date = frontMatter.Date("date", out problem);
-        problems.Add(problem);
-        var updated = frontMatter.Date("updated", out problem);
-        problems.Add(problem);
-        var summary = frontMatter.Text("summary", out problem);
-        problems.Add(problem);
-        var draft = frontMatter.Flag("draft", out problem);
-        problems.Add(problem);
-        var image = frontMatter.Text("image", out problem);
-        problems.Add(problem);
-        var language = frontMatter.Text("lang", out problem);
-        problems.Add(problem);
-        if (problems.FirstOrDefault(p => p is not null) is { } first)
+        var title = frontMatter.Text("title");
+        var slugText = frontMatter.Text("slug");
+        var tags = frontMatter.Tags("tags");
+        var author = frontMatter.Text("author");
+        var source = frontMatter.Text("source");
+        var date = frontMatter.Date("date");
+        var updated = frontMatter.Date("updated");
+        var summary = frontMatter.Text("summary");
+        var draft = frontMatter.Flag("draft");
+        var image = frontMatter.Text("image");
+        var language = frontMatter.Text("lang");
+        if (frontMatter.Problem is { } problem)
         {
-            return first;
+            return problem;
         }
 
         var firstContent = bodyStart;

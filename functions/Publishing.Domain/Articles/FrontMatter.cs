@@ -11,7 +11,8 @@ internal sealed class FrontMatter
 
     private FrontMatter(Dictionary<string, (YamlNode, int)> entries) => _entries = entries;
 
-    public static FrontMatter Empty { get; } = new([]);
+    /// <summary>The first value that could not be read as its key requires, in the order the values were read.</summary>
+    public Rejection? Problem { get; private set; }
 
     /// <summary>
     /// Splits <paramref name="lines"/> into front matter and body. <paramref name="bodyStart"/> is the index of
@@ -22,7 +23,7 @@ internal sealed class FrontMatter
         bodyStart = 0;
         if (lines.Count == 0 || !IsFence(lines[0]))
         {
-            return new Result.Read(Empty);
+            return new Result.Read(new FrontMatter([]));
         }
 
         var close = -1;
@@ -45,7 +46,7 @@ internal sealed class FrontMatter
         var yaml = string.Join('\n', lines.Skip(1).Take(close - 1));
         if (string.IsNullOrWhiteSpace(yaml))
         {
-            return new Result.Read(Empty);
+            return new Result.Read(new FrontMatter([]));
         }
 
         var stream = new YamlStream();
@@ -69,7 +70,7 @@ internal sealed class FrontMatter
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
         {
-            return new Result.Read(Empty);
+            return new Result.Read(new FrontMatter([]));
         }
 
         if (stream.Documents[0].RootNode is not YamlMappingNode mapping)
@@ -100,10 +101,9 @@ internal sealed class FrontMatter
 
     public int LineOf(string key) => _entries.TryGetValue(key, out var entry) ? entry.Line : 1;
 
-    /// <summary>A text value; null when absent or empty; a rejection when the value is a list or a map.</summary>
-    public string? Text(string key, out Rejection? rejection)
+    /// <summary>A text value; null when absent or empty, or (reported in <see cref="Problem"/>) when it is a list or a map.</summary>
+    public string? Text(string key)
     {
-        rejection = null;
         if (!_entries.TryGetValue(key, out var entry))
         {
             return null;
@@ -114,14 +114,13 @@ internal sealed class FrontMatter
             return string.IsNullOrWhiteSpace(scalar.Value) ? null : scalar.Value.Trim();
         }
 
-        rejection = new Rejection(RejectionCode.InvalidField, $"'{key}' must be a single value, not a list or a map", entry.Line);
+        Report(new Rejection(RejectionCode.InvalidField, $"'{key}' must be a single value, not a list or a map", entry.Line));
         return null;
     }
 
     /// <summary>Tags as a YAML list or a comma-separated string.</summary>
-    public IReadOnlyList<Tag> Tags(string key, out Rejection? rejection)
+    public IReadOnlyList<Tag> Tags(string key)
     {
-        rejection = null;
         if (!_entries.TryGetValue(key, out var entry))
         {
             return [];
@@ -134,15 +133,15 @@ internal sealed class FrontMatter
             case YamlSequenceNode sequence when sequence.Children.All(c => c is YamlScalarNode):
                 return TagList.From(sequence.Children.Select(c => ((YamlScalarNode)c).Value ?? ""));
             default:
-                rejection = new Rejection(RejectionCode.InvalidField, $"'{key}' must be a list of names or a comma-separated line", entry.Line);
+                Report(new Rejection(RejectionCode.InvalidField, $"'{key}' must be a list of names or a comma-separated line", entry.Line));
                 return [];
         }
     }
 
     /// <summary>An ISO 8601 date or date-time; a date without an offset is taken as UTC.</summary>
-    public DateTimeOffset? Date(string key, out Rejection? rejection)
+    public DateTimeOffset? Date(string key)
     {
-        var text = Text(key, out rejection);
+        var text = Text(key);
         if (text is null)
         {
             return null;
@@ -153,13 +152,13 @@ internal sealed class FrontMatter
             return date.ToUniversalTime();
         }
 
-        rejection = new Rejection(RejectionCode.InvalidField, $"'{key}' is not an ISO 8601 date such as 2025-05-14 or 2025-05-14T09:30:00Z: '{text}'", LineOf(key));
+        Report(new Rejection(RejectionCode.InvalidField, $"'{key}' is not an ISO 8601 date such as 2025-05-14 or 2025-05-14T09:30:00Z: '{text}'", LineOf(key)));
         return null;
     }
 
-    public bool Flag(string key, out Rejection? rejection)
+    public bool Flag(string key)
     {
-        var text = Text(key, out rejection);
+        var text = Text(key);
         switch (text?.ToUpperInvariant())
         {
             case null:
@@ -169,7 +168,7 @@ internal sealed class FrontMatter
             case "FALSE" or "NO":
                 return false;
             default:
-                rejection = new Rejection(RejectionCode.InvalidField, $"'{key}' must be true or false, not '{text}'", LineOf(key));
+                Report(new Rejection(RejectionCode.InvalidField, $"'{key}' must be true or false, not '{text}'", LineOf(key)));
                 return false;
         }
     }
@@ -204,6 +203,8 @@ internal sealed class FrontMatter
 
         return (int)line;
     }
+
+    private void Report(Rejection rejection) => Problem ??= rejection;
 
     private static bool IsFence(string line) => line.TrimEnd() == "---";
 
