@@ -55,7 +55,7 @@ internal sealed partial class BlobTriggerDispatcher(
                         LogQueueBack(queue.Triggers.Name);
                     }
                 }
-                catch (Exception e) when (IsStorageFault(e) && !stoppingToken.IsCancellationRequested)
+                catch (Exception e) when (StorageFaults.IsStorageFault(e) && !stoppingToken.IsCancellationRequested)
                 {
                     if (!storageDown)
                     {
@@ -178,7 +178,7 @@ internal sealed partial class BlobTriggerDispatcher(
         {
             await settle();
         }
-        catch (Exception e) when (IsStorageFault(e) || e is OperationCanceledException)
+        catch (Exception e) when (StorageFaults.IsStorageFault(e) || e is OperationCanceledException)
         {
             LogSettleFailed(e, message.MessageId);
         }
@@ -197,9 +197,6 @@ internal sealed partial class BlobTriggerDispatcher(
             // Stopping.
         }
     }
-
-    private static bool IsStorageFault(Exception e) =>
-        e is RequestFailedException or HttpRequestException or AggregateException { InnerException: RequestFailedException or HttpRequestException };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Executed 'Functions.{Function}' for {Blob} (try {Try}, {Milliseconds:0} ms)")]
     private partial void LogExecuted(string function, string blob, long @try, double milliseconds);

@@ -104,7 +104,7 @@ internal sealed partial class EventRelay : BackgroundService
                         LogStorageBack();
                     }
                 }
-                catch (Exception e) when (IsStorageFault(e) && !stoppingToken.IsCancellationRequested)
+                catch (Exception e) when (StorageFaults.IsStorageFault(e) && !stoppingToken.IsCancellationRequested)
                 {
                     if (!storageDown)
                     {
@@ -219,7 +219,7 @@ internal sealed partial class EventRelay : BackgroundService
         {
             // Stopping: nothing is recorded, so the next start delivers this version.
         }
-        catch (Exception e) when (IsStorageFault(e))
+        catch (Exception e) when (StorageFaults.IsStorageFault(e))
         {
             LogRecordFailed(e, watch.Subscription.Container, blobName);
         }
@@ -270,9 +270,6 @@ internal sealed partial class EventRelay : BackgroundService
 
         await _ledger.SaveAsync(watch.Subscription.FunctionName, record, cancellationToken);
     }
-
-    private static bool IsStorageFault(Exception e) =>
-        e is RequestFailedException or HttpRequestException or AggregateException { InnerException: RequestFailedException or HttpRequestException };
 
     private sealed class Watch(RelaySubscription subscription, BlobServiceClient blobs, Uri endpoint)
     {
