@@ -55,13 +55,8 @@ public sealed class ArticlePageRenderer
     {
         var (article, published, url, site) = (model.Article, model.Published, model.Url, model.Site);
         var image = SafeUrl.AbsoluteHttp(article.Image, url);
+        page.Append(PageChrome.HeadStart(Language(model)));
         page.Append($"""
-            <!DOCTYPE html>
-            <html lang="{Language(model)}">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src http: https:; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'">
             <title>{article.Title} – {site.Name}</title>
             <meta name="description" content="{description}">
             <link rel="canonical" href="{url}">

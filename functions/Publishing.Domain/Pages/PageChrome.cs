@@ -35,6 +35,20 @@ internal static class PageChrome
         """);
 
     /// <summary>From <c>&lt;body&gt;</c> to the opening of <c>&lt;main&gt;</c>: the skip link and the site header.</summary>
+    /// <summary>
+    /// The document up to the page's own head elements: doctype, language, charset, viewport, and the
+    /// Content-Security-Policy every page shares (no scripts, same-origin forms, images over http(s) only).
+    /// </summary>
+    public static TrustedHtml HeadStart(string language) => TrustedHtml.Format($"""
+        <!DOCTYPE html>
+        <html lang="{language}">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src http: https:; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'">
+
+        """);
+
     public static TrustedHtml BodyStart(SiteInfo site, string skipText) => TrustedHtml.Format($"""
         <body>
         <a class="skip" href="#main">{skipText}</a>

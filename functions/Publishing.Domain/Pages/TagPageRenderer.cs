@@ -17,13 +17,8 @@ public static class TagPageRenderer
         ArgumentNullException.ThrowIfNull(model);
         var (tag, site) = (model.Tag, model.Site);
         var page = new HtmlBuilder(4096 + (model.Articles.Count * 512));
+        page.Append(PageChrome.HeadStart(site.Language));
         page.Append($"""
-            <!DOCTYPE html>
-            <html lang="{site.Language}">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src http: https:; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'">
             <title>{tag.Name} – {site.Name}</title>
             <meta name="description" content="Articles tagged {tag.Name}, newest first.">
             <link rel="canonical" href="{model.Url}">
