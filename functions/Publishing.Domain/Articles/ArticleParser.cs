@@ -13,6 +13,7 @@ public static class ArticleParser
         ["title", "slug", "tags", "author", "source", "date", "updated", "summary", "draft", "image", "lang"];
 
     /// <param name="blobName">The file's name in the <c>articles</c> container, folders included.</param>
+    /// <remarks>Never throws on content: whatever a file holds, the result is an article or a rejection.</remarks>
     public static ArticleParseResult Parse(string blobName, ReadOnlySpan<byte> content, int maxBytes)
     {
         ArgumentNullException.ThrowIfNull(blobName);
@@ -36,9 +37,26 @@ public static class ArticleParser
             return new Rejection(RejectionCode.Empty, content.IsEmpty ? "the file is empty" : "the file contains only blank space");
         }
 
-        return ArticleFormats.FromName(blobName) == ArticleFormat.Markdown
-            ? ParseMarkdown(blobName, text)
-            : ParsePlainText(blobName, text);
+        if (text.IndexOf('\0') is var nul and >= 0)
+        {
+            return new Rejection(
+                RejectionCode.NotUtf8,
+                "the file contains NUL characters, as UTF-16 or binary files do; save it as UTF-8 text",
+                LineAt(text, nul));
+        }
+
+        try
+        {
+            text = WithoutControls(text);
+            return ArticleFormats.FromName(blobName) == ArticleFormat.Markdown
+                ? ParseMarkdown(blobName, text)
+                : ParsePlainText(blobName, text);
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
+        {
+            // A defect of ours or of a library, found by a file: the editor gets a reason and the delivery is not retried.
+            return new Rejection(RejectionCode.Unreadable, $"the file could not be read ({e.GetType().Name}: {e.Message})");
+        }
     }
 
     public static Rejection TooLarge(long length, int maxBytes) => new(
@@ -92,6 +110,22 @@ public static class ArticleParser
                 Math.Min(firstContent, lines.Length - 1) + 1);
         }
 
+        var titleLine = frontMatter.Keys.Contains("title", StringComparer.OrdinalIgnoreCase) ? frontMatter.LineOf("title") : firstContent + 1;
+        var fields = new ArticleFields(title, titleLine)
+        {
+            Summary = (summary, frontMatter.LineOf("summary")),
+            Author = (author, frontMatter.LineOf("author")),
+            Source = (source, frontMatter.LineOf("source")),
+            Image = (image, frontMatter.LineOf("image")),
+            Language = (language, frontMatter.LineOf("lang")),
+            Tags = tags,
+            TagLine = _ => frontMatter.LineOf("tags"),
+        };
+        if ((fields.Check() ?? MarkdownShape.Check(lines, bodyStart)) is { } beyondLimits)
+        {
+            return beyondLimits;
+        }
+
         if (!TryGetSlug(blobName, slugText, frontMatter.LineOf("slug"), out var slug, out var invalidSlug))
         {
             return invalidSlug;
@@ -99,15 +133,15 @@ public static class ArticleParser
 
         return new Article
         {
-            Title = title,
+            Title = fields.Title,
             Slug = slug,
             Body = new MarkdownBody(string.Join('\n', lines.Skip(bodyStart)), bodyStart + 1),
             Tags = tags,
-            Author = author,
-            Source = source,
+            Author = fields.Author.Value,
+            Source = fields.Source.Value,
             Published = date,
             Updated = updated,
-            Summary = summary,
+            Summary = fields.Summary.Value,
             Draft = draft,
             Image = image,
             Language = language,
@@ -124,6 +158,17 @@ public static class ArticleParser
             return new Rejection(RejectionCode.MissingTitle, "the article has no title: its first line should be the headline", 1);
         }
 
+        var fields = new ArticleFields(story.Title, story.TitleLine)
+        {
+            Source = (story.Source, story.SourceLine),
+            Tags = story.Tags,
+            TagLine = index => story.TagLines[index],
+        };
+        if (fields.Check() is { } beyondLimits)
+        {
+            return beyondLimits;
+        }
+
         if (!TryGetSlug(blobName, slugText: null, slugLine: 1, out var slug, out var invalidSlug))
         {
             return invalidSlug;
@@ -131,11 +176,11 @@ public static class ArticleParser
 
         return new Article
         {
-            Title = story.Title,
+            Title = fields.Title,
             Slug = slug,
             Body = new PlainTextBody(story.Blocks),
             Tags = story.Tags,
-            Source = story.Source,
+            Source = fields.Source.Value,
         };
     }
 
@@ -217,6 +262,29 @@ public static class ArticleParser
             ArrayPool<char>.Shared.Return(buffer);
         }
     }
+
+    /// <summary>
+    /// The text with the control characters XML cannot carry (all of C0 but tab and line breaks, and U+FFFE/U+FFFF)
+    /// turned into spaces: pasted text brings vertical tabs and form feeds, and none may reach a page or a feed.
+    /// Line numbers stay as they were.
+    /// </summary>
+    private static string WithoutControls(string text)
+    {
+        if (XmlSafeText.IndexOfUnsafe(text) < 0)
+        {
+            return text;
+        }
+
+        return string.Create(text.Length, text, static (chars, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                chars[i] = XmlSafeText.IsAllowed(source[i]) || char.IsSurrogate(source[i]) ? source[i] : ' ';
+            }
+        });
+    }
+
+    private static int LineAt(string text, int index) => text.AsSpan(0, index).Count('\n') + 1;
 
     private static string FormatSize(long bytes) => bytes switch
     {

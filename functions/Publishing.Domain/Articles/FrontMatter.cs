@@ -1,15 +1,21 @@
 using System.Globalization;
+using System.Text;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using YamlDotNet.Core.Events;
 
 namespace Publishing.Articles;
 
 /// <summary>The YAML block between <c>---</c> lines at the top of a Markdown file, with the file line of every key.</summary>
+/// <remarks>
+/// Built from YamlDotNet's event stream, not its document model: the limits (<see cref="ArticleLimits.MaxFrontMatterDepth"/>,
+/// <see cref="ArticleLimits.MaxFrontMatterEvents"/>, no anchors or aliases) are checked event by event, so a value nested
+/// 50,000 deep or an alias bomb is refused before anything is built, and building is a loop, not a recursion.
+/// </remarks>
 internal sealed class FrontMatter
 {
-    private readonly Dictionary<string, (YamlNode Value, int Line)> _entries;
+    private readonly Dictionary<string, Entry> _entries;
 
-    private FrontMatter(Dictionary<string, (YamlNode, int)> entries) => _entries = entries;
+    private FrontMatter(Dictionary<string, Entry> entries) => _entries = entries;
 
     /// <summary>The first value that could not be read as its key requires, in the order the values were read.</summary>
     public Rejection? Problem { get; private set; }
@@ -38,63 +44,12 @@ internal sealed class FrontMatter
 
         if (close < 0)
         {
-            return new Result.Broken(new Rejection(
-                RejectionCode.BrokenFrontMatter, "front matter opened with '---' is never closed by a '---' line", 1));
+            return Broken("front matter opened with '---' is never closed by a '---' line", 1);
         }
 
         bodyStart = close + 1;
         var yaml = string.Join('\n', lines.Skip(1).Take(close - 1));
-        if (string.IsNullOrWhiteSpace(yaml))
-        {
-            return new Result.Read(new FrontMatter([]));
-        }
-
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException e)
-        {
-            // YAML lines count from the line after the opening fence.
-            var line = (int)e.Start.Line + 1;
-            return new Result.Broken(new Rejection(RejectionCode.BrokenFrontMatter, $"front matter is not valid YAML: {Describe(e)}", line));
-        }
-        catch (InvalidOperationException)
-        {
-            // YamlDotNet's scanner fails this way on some malformed input (an unclosed flow list running into
-            // the next key); the line is where the parser got to before it gave up.
-            return new Result.Broken(new Rejection(
-                RejectionCode.BrokenFrontMatter, "front matter is not valid YAML: check brackets and quotes", LastParsedLine(yaml) + 1));
-        }
-
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
-        {
-            return new Result.Read(new FrontMatter([]));
-        }
-
-        if (stream.Documents[0].RootNode is not YamlMappingNode mapping)
-        {
-            return new Result.Broken(new Rejection(
-                RejectionCode.BrokenFrontMatter, "front matter must be 'key: value' lines", 2));
-        }
-
-        var entries = new Dictionary<string, (YamlNode, int)>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (key, value) in mapping.Children)
-        {
-            var line = (int)key.Start.Line + 1;
-            if (key is not YamlScalarNode { Value: { Length: > 0 } name })
-            {
-                return new Result.Broken(new Rejection(RejectionCode.BrokenFrontMatter, "front matter keys must be plain words", line));
-            }
-
-            if (!entries.TryAdd(name, (value, line)))
-            {
-                return new Result.Broken(new Rejection(RejectionCode.BrokenFrontMatter, $"'{name}' is given twice", line));
-            }
-        }
-
-        return new Result.Read(new FrontMatter(entries));
+        return string.IsNullOrWhiteSpace(yaml) ? new Result.Read(new FrontMatter([])) : Load(yaml);
     }
 
     public IEnumerable<string> Keys => _entries.Keys;
@@ -109,7 +64,7 @@ internal sealed class FrontMatter
             return null;
         }
 
-        if (entry.Value is YamlScalarNode scalar)
+        if (entry.Value is Scalar scalar)
         {
             return string.IsNullOrWhiteSpace(scalar.Value) ? null : scalar.Value.Trim();
         }
@@ -128,17 +83,17 @@ internal sealed class FrontMatter
 
         switch (entry.Value)
         {
-            case YamlScalarNode scalar:
-                return TagList.FromCommaSeparated(scalar.Value ?? "");
-            case YamlSequenceNode sequence when sequence.Children.All(c => c is YamlScalarNode):
-                return TagList.From(sequence.Children.Select(c => ((YamlScalarNode)c).Value ?? ""));
+            case Scalar scalar:
+                return TagList.FromCommaSeparated(scalar.Value);
+            case Sequence sequence when sequence.Items.All(c => c is Scalar):
+                return TagList.From(sequence.Items.Select(c => ((Scalar)c).Value));
             default:
                 Report(new Rejection(RejectionCode.InvalidField, $"'{key}' must be a list of names or a comma-separated line", entry.Line));
                 return [];
         }
     }
 
-    /// <summary>An ISO 8601 date or date-time; a date without an offset is taken as UTC.</summary>
+    /// <summary>An ISO 8601 date or date-time within <see cref="ArticleLimits"/>' range; a date without an offset is taken as UTC.</summary>
     public DateTimeOffset? Date(string key)
     {
         var text = Text(key);
@@ -147,13 +102,22 @@ internal sealed class FrontMatter
             return null;
         }
 
-        if (DateTimeOffset.TryParseExact(text, IsoFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
+        if (!DateTimeOffset.TryParseExact(text, IsoFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
         {
-            return date.ToUniversalTime();
+            Report(new Rejection(RejectionCode.InvalidField, $"'{key}' is not an ISO 8601 date such as 2025-05-14 or 2025-05-14T09:30:00Z: '{text}'", LineOf(key)));
+            return null;
         }
 
-        Report(new Rejection(RejectionCode.InvalidField, $"'{key}' is not an ISO 8601 date such as 2025-05-14 or 2025-05-14T09:30:00Z: '{text}'", LineOf(key)));
-        return null;
+        if (date < ArticleLimits.EarliestDate || date > ArticleLimits.LatestDate)
+        {
+            Report(new Rejection(
+                RejectionCode.InvalidField,
+                $"'{key}' is {text}; dates from {ArticleLimits.EarliestDate:yyyy-MM-dd} to {ArticleLimits.LatestDate:yyyy-MM-dd} are accepted",
+                LineOf(key)));
+            return null;
+        }
+
+        return date.ToUniversalTime();
     }
 
     public bool Flag(string key)
@@ -173,38 +137,179 @@ internal sealed class FrontMatter
         }
     }
 
-    /// <summary>Any value as text: scalars as written, lists joined with commas, maps as their YAML.</summary>
-    public string Raw(string key)
+    /// <summary>Any value as text: scalars as written, lists joined with commas, maps in YAML's flow style.</summary>
+    public string Raw(string key) => _entries[key].Value switch
     {
-        var value = _entries[key].Value;
-        return value switch
-        {
-            YamlScalarNode scalar => scalar.Value ?? "",
-            YamlSequenceNode sequence => string.Join(", ", sequence.Children.Select(c => c is YamlScalarNode s ? s.Value : c.ToString())),
-            _ => value.ToString(),
-        };
-    }
+        Scalar scalar => scalar.Value,
+        Sequence sequence => string.Join(", ", sequence.Items.Select(Flow)),
+        var value => Flow(value),
+    };
 
-    /// <summary>The last YAML line the parser read events from before failing.</summary>
-    private static int LastParsedLine(string yaml)
+    private void Report(Rejection rejection) => Problem ??= rejection;
+
+    private static Result Load(string yaml)
     {
         var parser = new Parser(new StringReader(yaml));
-        var line = 1L;
+        var open = new Stack<Collection>();
+        Node? root = null;
+        var rootKeyLines = new List<int>();
+        var events = 0;
+        var line = 1;
         try
         {
             while (parser.MoveNext())
             {
-                line = parser.Current?.End.Line ?? line;
+                var current = parser.Current!;
+
+                // YAML lines count from the line after the opening fence.
+                line = (int)current.Start.Line + 1;
+                if (++events > ArticleLimits.MaxFrontMatterEvents)
+                {
+                    return Broken(
+                        RejectionCode.TooComplex,
+                        $"front matter has more than {ArticleLimits.MaxFrontMatterEvents:N0} YAML values; keep it to the article's fields",
+                        line);
+                }
+
+                Node? complete = null;
+                switch (current)
+                {
+                    case AnchorAlias alias:
+                        return Broken($"front matter repeats a value with the alias '*{alias.Value}'; write the value out instead", line);
+                    case NodeEvent { Anchor.IsEmpty: false } anchored:
+                        return Broken($"front matter names a value with the anchor '&{anchored.Anchor}'; anchors and aliases are not accepted", line);
+                    case YamlDotNet.Core.Events.Scalar scalar:
+                        complete = new Scalar(XmlSafeText.Clean(scalar.Value));
+                        break;
+                    case SequenceStart or MappingStart:
+                        if (open.Count >= ArticleLimits.MaxFrontMatterDepth)
+                        {
+                            return Broken(
+                                RejectionCode.TooComplex,
+                                $"front matter nests lists or maps more than {ArticleLimits.MaxFrontMatterDepth} deep",
+                                line);
+                        }
+
+                        open.Push(current is SequenceStart ? new Sequence([]) : new Mapping([]));
+                        continue;
+                    case SequenceEnd or MappingEnd:
+                        complete = open.Pop();
+                        break;
+                    default:
+                        continue; // stream and document boundaries, comments
+                }
+
+                if (open.Count == 0)
+                {
+                    root ??= complete;
+                }
+                else
+                {
+                    if (open.Count == 1 && open.Peek() is Mapping { IsAwaitingKey: true })
+                    {
+                        rootKeyLines.Add(line);
+                    }
+
+                    open.Peek().Add(complete);
+                }
             }
         }
-        catch (Exception e) when (e is YamlException or InvalidOperationException)
+        catch (YamlException e)
         {
+            return Broken($"front matter is not valid YAML: {Describe(e)}", (int)e.Start.Line + 1);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or OverflowException)
+        {
+            // YamlDotNet's scanner fails this way on some malformed input (an escape of a lone surrogate, an unclosed
+            // flow list running into the next key); the line is where it had got to.
+            return Broken("front matter is not valid YAML: check escapes, brackets and quotes", line);
         }
 
-        return (int)line;
+        return FromRoot(root, rootKeyLines);
     }
 
-    private void Report(Rejection rejection) => Problem ??= rejection;
+    private static Result FromRoot(Node? root, List<int> keyLines)
+    {
+        switch (root)
+        {
+            case null or Scalar { Value: "" }:
+                return new Result.Read(new FrontMatter([]));
+            case not Mapping:
+                return Broken("front matter must be 'key: value' lines", 2);
+        }
+
+        var entries = new Dictionary<string, Entry>(StringComparer.OrdinalIgnoreCase);
+        var pairs = ((Mapping)root).Pairs;
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            var (key, value) = pairs[i];
+            if (key is not Scalar { Value: { Length: > 0 } name })
+            {
+                return Broken("front matter keys must be plain words", keyLines[i]);
+            }
+
+            if (!entries.TryAdd(name, new Entry(value, keyLines[i])))
+            {
+                return Broken($"'{name}' is given twice", keyLines[i]);
+            }
+        }
+
+        return new Result.Read(new FrontMatter(entries));
+    }
+
+    /// <summary>A value in YAML's flow style (<c>{a: b, c: [d, e]}</c>), written without recursion.</summary>
+    private static string Flow(Node node)
+    {
+        var text = new StringBuilder();
+        var pending = new Stack<object>();
+        pending.Push(node);
+        while (pending.Count > 0)
+        {
+            switch (pending.Pop())
+            {
+                case string literal:
+                    text.Append(literal);
+                    break;
+                case Scalar scalar:
+                    text.Append(scalar.Value);
+                    break;
+                case Sequence sequence:
+                    pending.Push("]");
+                    for (var i = sequence.Items.Count - 1; i >= 0; i--)
+                    {
+                        pending.Push(sequence.Items[i]);
+                        if (i > 0)
+                        {
+                            pending.Push(", ");
+                        }
+                    }
+
+                    text.Append('[');
+                    break;
+                case Mapping mapping:
+                    pending.Push("}");
+                    for (var i = mapping.Pairs.Count - 1; i >= 0; i--)
+                    {
+                        pending.Push(mapping.Pairs[i].Value);
+                        pending.Push(": ");
+                        pending.Push(mapping.Pairs[i].Key);
+                        if (i > 0)
+                        {
+                            pending.Push(", ");
+                        }
+                    }
+
+                    text.Append('{');
+                    break;
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static Result.Broken Broken(string reason, int line) => Broken(RejectionCode.BrokenFrontMatter, reason, line);
+
+    private static Result.Broken Broken(RejectionCode code, string reason, int line) => new(new Rejection(code, reason, line));
 
     private static bool IsFence(string line) => line.TrimEnd() == "---";
 
@@ -223,6 +328,51 @@ internal sealed class FrontMatter
         "yyyy-MM-ddTHH:mmZ", "yyyy-MM-ddTHH:mm:ssZ", "yyyy-MM-ddTHH:mm:ss.FFFFFFFZ",
         "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm:sszzz", "yyyy-MM-dd HH:mm:ssZ",
     ];
+
+    private sealed record Entry(Node Value, int Line);
+
+    /// <summary>A YAML value: a scalar (as written, without characters XML cannot carry), a list or a map.</summary>
+    private abstract class Node;
+
+    private sealed class Scalar(string value) : Node
+    {
+        public string Value { get; } = value;
+    }
+
+    private abstract class Collection : Node
+    {
+        public abstract void Add(Node node);
+    }
+
+    private sealed class Sequence(List<Node> items) : Collection
+    {
+        public List<Node> Items { get; } = items;
+
+        public override void Add(Node node) => Items.Add(node);
+    }
+
+    private sealed class Mapping(List<(Node Key, Node Value)> pairs) : Collection
+    {
+        public List<(Node Key, Node Value)> Pairs { get; } = pairs;
+
+        private Node? _key;
+
+        /// <summary>True when the next node added is a key.</summary>
+        public bool IsAwaitingKey => _key is null;
+
+        public override void Add(Node node)
+        {
+            if (_key is null)
+            {
+                _key = node;
+            }
+            else
+            {
+                Pairs.Add((_key, node));
+                _key = null;
+            }
+        }
+    }
 
     public abstract record Result
     {

@@ -9,11 +9,15 @@ namespace Publishing.Articles;
 /// <summary>What a plain-text file says, before it becomes an <see cref="Article"/>.</summary>
 /// <param name="TitleLine">1-based line of the title in the text.</param>
 /// <param name="Source">The source or byline line as written (<c>Reuters</c>, <c>By Jane Doe, AP</c>), when there is one.</param>
+/// <param name="SourceLine">1-based line of the source, or 0 when there is none.</param>
+/// <param name="TagLines">1-based line of each of <paramref name="Tags"/>.</param>
 public sealed record PlainTextArticle(
     string Title,
     int TitleLine,
     string? Source,
+    int SourceLine,
     IReadOnlyList<Tag> Tags,
+    IReadOnlyList<int> TagLines,
     IReadOnlyList<TextBlock> Blocks);
 
 /// <summary>Reads plain-text articles; linear in the length of the text and never throws on content.</summary>
@@ -82,16 +86,18 @@ public static partial class PlainTextArticleReader
 
         var tags = new TagList();
         var runs = ReadRuns(lines, bodyStart, bodyEnd, tags);
-        foreach (var name in trailingTags)
+        foreach (var (name, line) in trailingTags)
         {
-            tags.Add(name);
+            tags.Add(name, line);
         }
 
         return new PlainTextArticle(
             lines[titleIndex],
             titleIndex + 1,
             sourceIndex >= 0 ? lines[sourceIndex] : null,
-            tags.ToList(),
+            sourceIndex + 1,
+            tags.Tags,
+            tags.Lines,
             ToBlocks(runs));
     }
 
@@ -147,10 +153,10 @@ public static partial class PlainTextArticleReader
     /// tags out as blocks as often as on consecutive lines; a short line counts as a tag only when a
     /// <c>Tags</c> heading is found above it, otherwise it is the article's last line.
     /// </remarks>
-    private static (int BodyEnd, List<string> Tags) FindTrailingBlock(List<string> lines, int bodyStart)
+    private static (int BodyEnd, List<(string Name, int Line)> Tags) FindTrailingBlock(List<string> lines, int bodyStart)
     {
-        var groups = new List<List<string>>();
-        var pending = new List<string>();
+        var groups = new List<List<(string, int)>>();
+        var pending = new List<(string, int)>();
         var pendingBottom = -1;
         var bodyEnd = lines.Count;
         var index = lines.Count - 1;
@@ -198,7 +204,7 @@ public static partial class PlainTextArticleReader
                     break;
                 }
 
-                groups.Add(inline);
+                groups.Add([.. inline.Select(name => (name, index + 1))]);
                 bodyEnd = index;
                 continue;
             }
@@ -210,7 +216,7 @@ public static partial class PlainTextArticleReader
                     pendingBottom = index;
                 }
 
-                pending.Add(line);
+                pending.Add((line, index + 1));
                 continue;
             }
 
@@ -309,7 +315,7 @@ public static partial class PlainTextArticleReader
             if (TryReadTagsLine(line, out var inline))
             {
                 CloseRun();
-                inline.ForEach(tags.Add);
+                inline.ForEach(name => tags.Add(name, index + 1));
                 continue;
             }
 
@@ -328,7 +334,7 @@ public static partial class PlainTextArticleReader
                     CloseRun();
                     for (var tag = index + 1; tag < next; tag++)
                     {
-                        tags.Add(lines[tag]);
+                        tags.Add(lines[tag], tag + 1);
                     }
 
                     index = next - 1;
@@ -482,13 +488,16 @@ public static partial class PlainTextArticleReader
     [GeneratedRegex(@"^(?:(?:comments?|комментари\w*)(?:\s*\(\d+\)|\s*:?\s*\d+)?|\d+\s+(?:comments?|комментари\w*))$", RegexOptions.CultureInvariant)]
     private static partial Regex CommentCounter();
 
-    /// <summary>Tags in the order first seen: trimmed, empty and slug-less ones dropped, one per slug.</summary>
+    /// <summary>Tags in the order first seen, with their lines: trimmed, empty and slug-less ones dropped, one per slug.</summary>
     private sealed class TagList
     {
-        private readonly List<Tag> tags = [];
         private readonly HashSet<string> slugs = new(StringComparer.Ordinal);
 
-        public void Add(string name)
+        public List<Tag> Tags { get; } = [];
+
+        public List<int> Lines { get; } = [];
+
+        public void Add(string name, int line)
         {
             // Copied hashtags ("#Russia") name the same tag as the word.
             var trimmed = TrimEdges(name.AsSpan()).TrimStart('#');
@@ -496,10 +505,9 @@ public static partial class PlainTextArticleReader
             var slug = Slug.From(display);
             if (slug.Length > 0 && slugs.Add(slug))
             {
-                tags.Add(new Tag(slug, display));
+                Tags.Add(new Tag(slug, display));
+                Lines.Add(line);
             }
         }
-
-        public List<Tag> ToList() => tags;
     }
 }

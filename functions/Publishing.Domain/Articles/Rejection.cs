@@ -18,6 +18,12 @@ public enum RejectionCode
     MissingTitle,
     InvalidSlug,
     SlugTaken,
+
+    /// <summary>The file goes past a structure limit (YAML depth or size, Markdown nesting, headings, line length).</summary>
+    TooComplex,
+
+    /// <summary>Reading or rendering the file failed in a way no other code names; the reason says what was found.</summary>
+    Unreadable,
 }
 
 /// <summary>The outcome of reading a file: an article, or the reason there is none.</summary>

@@ -6,7 +6,10 @@ using Publishing.Publishing;
 
 namespace Publishing.Listings;
 
-/// <summary>A tag's newest articles as an Atom 1.0 feed, written by <see cref="System.ServiceModel.Syndication"/>.</summary>
+/// <summary>
+/// A tag's newest articles as an Atom 1.0 feed, written by <see cref="System.ServiceModel.Syndication"/>. The parser keeps
+/// characters XML cannot carry out of articles; every text is cleaned here again, since a feed that fails to write is a 500.
+/// </summary>
 public static class TagFeed
 {
     public const string ContentType = "application/atom+xml; charset=utf-8";
@@ -20,7 +23,7 @@ public static class TagFeed
         var feed = new SyndicationFeed
         {
             Id = page.AbsoluteUri,
-            Title = new TextSyndicationContent($"{tag.Name} – {options.SiteName}"),
+            Title = new TextSyndicationContent(XmlSafeText.Clean($"{tag.Name} – {options.SiteName}")),
             LastUpdatedTime = articles.Count == 0 ? DateTimeOffset.UnixEpoch : articles.Max(Updated),
             Language = options.Language,
             Items = [.. articles.Select(a => Entry(a, options))],
@@ -43,20 +46,20 @@ public static class TagFeed
         var item = new SyndicationItem
         {
             Id = url.AbsoluteUri,
-            Title = new TextSyndicationContent(article.Title),
-            Summary = new TextSyndicationContent(article.Summary),
+            Title = new TextSyndicationContent(XmlSafeText.Clean(article.Title)),
+            Summary = new TextSyndicationContent(XmlSafeText.Clean(article.Summary)),
             PublishDate = article.Published.ToUniversalTime(),
             LastUpdatedTime = Updated(article).ToUniversalTime(),
         };
         item.Links.Add(SyndicationLink.CreateAlternateLink(url, "text/html"));
         if (article.Author is { } author)
         {
-            item.Authors.Add(new SyndicationPerson { Name = author });
+            item.Authors.Add(new SyndicationPerson { Name = XmlSafeText.Clean(author) });
         }
 
         foreach (var tag in article.Tags)
         {
-            item.Categories.Add(new SyndicationCategory(tag.Slug) { Label = tag.Name });
+            item.Categories.Add(new SyndicationCategory(tag.Slug) { Label = XmlSafeText.Clean(tag.Name) });
         }
 
         return item;

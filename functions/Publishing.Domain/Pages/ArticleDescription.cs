@@ -56,6 +56,9 @@ public static class ArticleDescription
     public static string Shorten(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+
+        // Markdown entities can name any character (&#1;, &#xFFFE;), and descriptions go into feeds.
+        text = XmlSafeText.Clean(text);
         var collapsed = new StringBuilder(Math.Min(text.Length, MaxLength * 2));
         var pendingSpace = false;
         foreach (var c in text)

@@ -1,5 +1,4 @@
 using Markdig;
-using Markdig.Extensions.AutoIdentifiers;
 using Markdig.Extensions.AutoLinks;
 using Markdig.Extensions.EmphasisExtras;
 using Markdig.Syntax;
@@ -20,7 +19,6 @@ public static class ArticleMarkdown
         .UseGridTables()
         .UseTableAlignmentClasses()
         .UseFootnotes()
-        .UseAutoIdentifiers(AutoIdentifierOptions.GitHub)
         .UseAutoLinks(new AutoLinkOptions { UseHttpsForWWWLinks = true })
         .UseSmartyPants()
         .UseEmphasisExtras(EmphasisExtraOptions.Strikethrough)
@@ -35,11 +33,11 @@ public static class ArticleMarkdown
     internal static TrustedHtml ToSafeHtml(MarkdownDocument document, MarkdownPipeline pipeline) =>
         ArticleHtmlSanitizer.Sanitize(Markdown.ToHtml(document, pipeline));
 
-    /// <summary>Shifts heading levels so the highest is <c>h2</c> under the page's title, and keeps heading ids off <paramref name="reservedIds"/>.</summary>
+    /// <summary>Shifts heading levels so the highest is <c>h2</c> under the page's title, and gives headings GitHub-style ids off <paramref name="reservedIds"/>.</summary>
     public static MarkdownPipelineBuilder UseArticleHeadings(this MarkdownPipelineBuilder pipeline, IReadOnlyCollection<string>? reservedIds = null)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
-        pipeline.Extensions.ReplaceOrAdd<HeadingLevelExtension>(new HeadingLevelExtension(topLevel: 2, reservedIds));
+        pipeline.Extensions.ReplaceOrAdd<ArticleHeadingExtension>(new ArticleHeadingExtension(topLevel: 2, reservedIds));
         return pipeline;
     }
 

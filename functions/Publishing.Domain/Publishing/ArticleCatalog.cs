@@ -23,6 +23,9 @@ public sealed record ArticleRecord
 
     /// <summary>Table ETag the record was read with; writes are conditional on it.</summary>
     public ETag ETag { get; init; }
+
+    /// <summary>When the record was last written (the entity's timestamp); null for a record not read from storage.</summary>
+    public DateTimeOffset? ClaimedAt { get; init; }
 }
 
 /// <summary>The <c>articles</c> table: one entity per slug, partitioned by slug.</summary>
@@ -105,5 +108,6 @@ public sealed class ArticleCatalog(StorageLayout storage)
         SourceETag = entity.GetString("SourceETag") ?? "",
         IndexKey = entity.GetString("IndexKey") ?? "",
         ETag = entity.ETag,
+        ClaimedAt = entity.Timestamp,
     };
 }

@@ -42,23 +42,25 @@ public sealed partial class ArticlePublisher(
             return Logged(file.Name, done);
         }
 
-        await using (await locks.AcquireAsync(file.Name, cancellationToken))
+        await using var held = await locks.AcquireAsync(file.Name, cancellationToken);
+
+        // Should the lease be lost, stop before the next write: another delivery may be publishing the file by then.
+        using var work = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, held.Lost);
+
+        // Another delivery may have finished while this one waited.
+        var properties = await GetPropertiesAsync(file, work.Token);
+        var previous = await submissions.GetAsync(file.Name, work.Token);
+        if (properties is null)
         {
-            // Another delivery may have finished while this one waited.
-            var properties = await GetPropertiesAsync(file, cancellationToken);
-            var previous = await submissions.GetAsync(file.Name, cancellationToken);
-            if (properties is null)
-            {
-                return Logged(file.Name, new PublishOutcome.Vanished());
-            }
-
-            if (IsProcessed(previous, properties))
-            {
-                return Logged(file.Name, new PublishOutcome.AlreadyProcessed(previous.SourceETag));
-            }
-
-            return Logged(file.Name, await PublishLockedAsync(file, properties, previous?.Slug, cancellationToken));
+            return Logged(file.Name, new PublishOutcome.Vanished());
         }
+
+        if (IsProcessed(previous, properties))
+        {
+            return Logged(file.Name, new PublishOutcome.AlreadyProcessed(previous.SourceETag));
+        }
+
+        return Logged(file.Name, await PublishLockedAsync(file, properties, previous?.Slug, work.Token));
     }
 
     private async Task<PublishOutcome> PublishLockedAsync(
@@ -96,6 +98,15 @@ public sealed partial class ArticlePublisher(
             throw new InvalidOperationException($"The record for '{article.Slug}' was claimed and deleted while publishing '{file.Name}'; retrying.");
         }
 
+        if (record.Owner != file.Name && IsAbandonedClaim(record))
+        {
+            // The claimant never published: its deliveries failed for good, or it was renamed before they were done.
+            // Taking the claim over (conditionally) keeps the slug from being held by a file with no outcome.
+            record = await catalog.TryReplaceAsync(record with { Owner = file.Name }, cancellationToken)
+                ? await catalog.GetAsync(article.Slug, cancellationToken) ?? record
+                : throw new InvalidOperationException($"The claim on '{article.Slug}' changed while '{file.Name}' was taking it over; retrying.");
+        }
+
         if (record.Owner != file.Name)
         {
             var taken = new Rejection(
@@ -106,8 +117,11 @@ public sealed partial class ArticlePublisher(
 
         var published = article.Published ?? record.Listing?.Published ?? FirstSeen(properties);
         var url = _options.ArticleUrl(article.Slug);
-        var page = renderer.Render(new ArticlePageModel(
-            article, published, url, new SiteInfo(_options.SiteName, _options.Language, _options.PublicBaseUrl)));
+        if (!TryRender(article, published, url, out var page, out var unrenderable))
+        {
+            return await RejectAsync(file.Name, version, unrenderable, liveSlug, cancellationToken);
+        }
+
         var listed = new ListedArticle
         {
             Slug = article.Slug,
@@ -148,6 +162,40 @@ public sealed partial class ArticlePublisher(
         await RecordAsync(file.Name, version, SubmissionState.Published, article.Slug, rejection: null, cancellationToken);
         return new PublishOutcome.Published(article.Slug, url);
     }
+
+    /// <summary>
+    /// The page, or the rejection when rendering throws: Markdig stops at its own nesting limit (lists nested by
+    /// indentation, emphasis inside emphasis), past what the parser checks line by line.
+    /// </summary>
+    private bool TryRender(
+        Article article,
+        DateTimeOffset published,
+        Uri url,
+        [NotNullWhen(true)] out RenderedPage? page,
+        [NotNullWhen(false)] out Rejection? rejection)
+    {
+        rejection = null;
+        try
+        {
+            page = renderer.Render(new ArticlePageModel(
+                article, published, url, new SiteInfo(_options.SiteName, _options.Language, _options.PublicBaseUrl)));
+            return true;
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
+        {
+            // Nothing but the article's content goes into rendering, so retrying would fail the same way.
+            LogRenderFailed(e);
+            page = null;
+            rejection = e is ArgumentException && e.Message.Contains("nested", StringComparison.OrdinalIgnoreCase)
+                ? new Rejection(RejectionCode.TooComplex, "the Markdown nests lists, block quotes or emphasis too deeply to be rendered")
+                : new Rejection(RejectionCode.Unreadable, $"the article could not be rendered ({e.GetType().Name}: {e.Message})");
+            return false;
+        }
+    }
+
+    /// <summary>A slug claimed by a file that has not published it for longer than any publish takes.</summary>
+    private bool IsAbandonedClaim(ArticleRecord record) =>
+        record.Listing is null && record.ClaimedAt is { } claimed && time.GetUtcNow() - claimed > PublishLock.LeaseDuration * 2;
 
     /// <summary>
     /// Reads and parses the file version described by <paramref name="properties"/>, refusing oversized and
@@ -301,6 +349,9 @@ public sealed partial class ArticlePublisher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected '{Name}': {Reason}")]
     private partial void LogRejected(string name, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Rendering failed; the file is rejected")]
+    private partial void LogRenderFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Nothing to do for '{Name}': {Outcome}")]
     private partial void LogSkipped(string name, string outcome);

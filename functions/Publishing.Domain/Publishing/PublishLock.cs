@@ -12,12 +12,19 @@ namespace Publishing.Publishing;
 /// the Functions host makes singletons): Event Grid delivers at least once, and an edit can arrive while the
 /// previous version is still being published.
 /// </summary>
+/// <remarks>
+/// The lease is renewed while it is held, so a publish slowed by storage retries is never run twice at once; should a
+/// renewal fail (the lease was lost), <see cref="HeldLock.Lost"/> is cancelled and the holder stops before its next write.
+/// </remarks>
 public sealed class PublishLock(StorageLayout storage, IOptions<PublishingOptions> options, TimeProvider time)
 {
-    /// <summary>Longer than any one publish; a crashed holder frees the file after this long.</summary>
-    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(30);
+    /// <summary>A crashed holder frees the file after this long.</summary>
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(30);
 
-    public async Task<IAsyncDisposable> AcquireAsync(string blobName, CancellationToken cancellationToken)
+    /// <summary>Renewing at a third of the lease leaves two tries before it could run out.</summary>
+    private static readonly TimeSpan RenewalPeriod = LeaseDuration / 3;
+
+    public async Task<HeldLock> AcquireAsync(string blobName, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
         var lockBlob = storage.Locks.GetBlobClient(Submissions.SubmissionKey.For(blobName));
@@ -29,7 +36,7 @@ public sealed class PublishLock(StorageLayout storage, IOptions<PublishingOption
             try
             {
                 await lease.AcquireAsync(LeaseDuration, cancellationToken: cancellationToken);
-                return new Held(lease);
+                return new HeldLock(lease, time);
             }
             catch (RequestFailedException e) when (e.IsNotFound())
             {
@@ -66,17 +73,57 @@ public sealed class PublishLock(StorageLayout storage, IOptions<PublishingOption
         }
     }
 
-    private sealed class Held(BlobLeaseClient lease) : IAsyncDisposable
+    /// <summary>A held lease, renewed in the background until it is disposed.</summary>
+    public sealed class HeldLock : IAsyncDisposable
     {
+        private readonly BlobLeaseClient _lease;
+        private readonly CancellationTokenSource _lost = new();
+        private readonly CancellationTokenSource _released = new();
+        private readonly Task _renewal;
+
+        internal HeldLock(BlobLeaseClient lease, TimeProvider time)
+        {
+            _lease = lease;
+            _renewal = RenewAsync(time);
+        }
+
+        /// <summary>Cancelled when the lease could not be renewed: another delivery may hold the file now.</summary>
+        public CancellationToken Lost => _lost.Token;
+
         public async ValueTask DisposeAsync()
         {
+            await _released.CancelAsync();
+            await _renewal;
             try
             {
-                await lease.ReleaseAsync();
+                await _lease.ReleaseAsync();
             }
             catch (RequestFailedException)
             {
                 // The lease expired and may be someone else's now; there is nothing of ours to release.
+            }
+
+            _lost.Dispose();
+            _released.Dispose();
+        }
+
+        private async Task RenewAsync(TimeProvider time)
+        {
+            try
+            {
+                while (true)
+                {
+                    await Task.Delay(RenewalPeriod, time, _released.Token);
+                    await _lease.RenewAsync(cancellationToken: _released.Token);
+                }
+            }
+            catch (OperationCanceledException) when (_released.IsCancellationRequested)
+            {
+            }
+            catch (Exception)
+            {
+                // Whatever stopped the renewal, the lease can no longer be counted on.
+                await _lost.CancelAsync();
             }
         }
     }

@@ -8,15 +8,18 @@ using Publishing.Functions.Comments;
 using Publishing.Functions.Http;
 using Publishing.Listings;
 using Publishing.Pages;
+using Publishing.Publishing;
 
 namespace Publishing.Functions.Articles;
 
 /// <summary>
 /// <c>GET /articles/{slug}?comments=</c>: the published page with its current comments. The stored page's comments
 /// section is replaced by the comment count and one page of comments (the first, or the one <c>comments</c> points
-/// at): three storage reads in parallel whatever the number of comments.
+/// at): four storage reads in parallel whatever the number of comments. The article's record is one of them: a page
+/// is only shown once its record says it is published, so a publish that failed after writing the page (and before
+/// its listings and record) shows nothing rather than a page no listing knows.
 /// </summary>
-public sealed class ArticlePage(SitePages pages, CommentStore comments, ListingCursors cursors, ResponseCache cache)
+public sealed class ArticlePage(SitePages pages, ArticleCatalog catalog, CommentStore comments, ListingCursors cursors, ResponseCache cache)
 {
     /// <summary>Comments shown on one page of the article.</summary>
     public const int CommentsPerPage = ListingRequest.DefaultLimit;
@@ -60,10 +63,11 @@ public sealed class ArticlePage(SitePages pages, CommentStore comments, ListingC
     private async Task<CachedBody?> ReadAsync(string slug, string? afterKey, CancellationToken cancellationToken)
     {
         var stored = pages.ReadArticleAsync(slug, cancellationToken);
+        var record = catalog.GetAsync(slug, cancellationToken);
         var count = comments.CountAsync(slug, cancellationToken);
         var shown = comments.PageAsync(slug, CommentsPerPage, afterKey, cancellationToken);
-        await Task.WhenAll(stored, count, shown);
-        if (await stored is not { } page)
+        await Task.WhenAll(stored, record, count, shown);
+        if (await stored is not { } page || await record is not { Listing: not null })
         {
             return null;
         }
