@@ -1,6 +1,8 @@
+using Azure.Core;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.DependencyInjection;
 using Publishing.Listings;
 using Publishing.Pages;
@@ -15,16 +17,28 @@ public sealed class PublishingHarness : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    public PublishingHarness(Action<Dictionary<string, string?>>? configure = null)
+    /// <param name="faults">A fault policy every storage call of the app goes through, to fail chosen steps.</param>
+    /// <param name="time">The app's clock, when a test moves time itself.</param>
+    public PublishingHarness(Action<Dictionary<string, string?>>? configure = null, StorageFaultPolicy? faults = null, TimeProvider? time = null)
     {
         var settings = TestNames.IsolatedSettings();
         configure?.Invoke(settings);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        _services = new ServiceCollection()
+        var services = new ServiceCollection()
             .AddLogging()
             .AddPublishingStorage(configuration)
-            .AddArticles(configuration)
-            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+            .AddArticles(configuration);
+        if (faults is not null)
+        {
+            services.AddAzureClients(clients => clients.ConfigureDefaults(options => options.AddPolicy(faults, HttpPipelinePosition.PerRetry)));
+        }
+
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
+
+        _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         Articles = _services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(settings["ArticlesContainer"]);
     }
 

@@ -32,6 +32,21 @@ public sealed class ArticleRoutesTests(LocalHostFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Page_left_behind_by_a_publish_that_failed_before_its_record_is_not_shown()
+    {
+        // What a publish leaves when storage fails after the page write: the page blob, and no published record.
+        var site = fixture.Storage.Blobs.GetBlobContainerClient(fixture.Storage.Settings["Publishing:SiteContainer"]);
+        await site.CreateIfNotExistsAsync(cancellationToken: Cancellation);
+        await site.GetBlobClient("articles/half-published.html").UploadAsync(
+            BinaryData.FromString("<!DOCTYPE html><title>Half</title><h1>Half published</h1>"), overwrite: true, Cancellation);
+
+        using var response = await Host.Http.GetAsync(new Uri("articles/half-published", UriKind.Relative), Cancellation);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task Republished_article_gets_a_new_etag_and_an_old_one_no_longer_matches()
     {
         await fixture.Storage.DropAsync("changing.md", "# Changing\n\nFirst.\n");

@@ -320,4 +320,37 @@ public sealed class ArticlePublisherTests : IAsyncLifetime
         Assert.Equal("text/html; charset=utf-8", properties.Value.ContentType);
         Assert.Contains("Crème brûlée", await _app.PageAsync("encoding"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Markdown_nested_past_markdigs_own_limit_is_rejected_and_recorded_without_a_retry()
+    {
+        // Lists nested by indentation pass the parser's line checks; Markdig refuses them while parsing the body.
+        var body = string.Concat(Enumerable.Range(0, 200).Select(i => new string(' ', i * 2) + "- level\n"));
+
+        var outcome = await _app.DropAndPublishAsync("nested.md", $"# Nested\n\n{body}");
+
+        var rejection = Assert.IsType<PublishOutcome.Rejected>(outcome).Rejection;
+        Assert.Equal(RejectionCode.TooComplex, rejection.Code);
+        Assert.Equal(SubmissionState.Rejected, (await _app.Submissions.GetAsync("nested.md", Cancellation))?.State);
+        Assert.Null(await _app.PageAsync("nested"));
+    }
+
+    [Fact]
+    public async Task Slug_claimed_by_a_file_that_never_published_it_is_taken_over_once_the_claim_is_stale()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = new PublishingHarness(time: time);
+        await app.DropAsync("orphan.md", "# Orphan\n\nText.\n");
+        await app.Storage.EnsureCreatedAsync(Cancellation);
+        Assert.NotNull(await app.Catalog.TryClaimAsync("orphan", "failed-for-good.md", Cancellation));
+
+        var fresh = await app.PublishAsync(app.Articles.GetBlobClient("orphan.md"));
+        Assert.Equal(RejectionCode.SlugTaken, Assert.IsType<PublishOutcome.Rejected>(fresh).Rejection.Code);
+
+        time.Advance(PublishLock.LeaseDuration * 3);
+        var later = await app.DropAndPublishAsync("orphan.md", "# Orphan\n\nText, again.\n");
+
+        Assert.IsType<PublishOutcome.Published>(later);
+        Assert.Equal("orphan.md", (await app.Catalog.GetAsync("orphan", Cancellation))?.Owner);
+    }
 }
