@@ -88,6 +88,12 @@ public static class ArticleParser
             return problem;
         }
 
+        // Before anything reads the body, the title heading included (Markdig is quadratic on some long lines).
+        if (MarkdownShape.Check(lines, bodyStart) is { } tooComplex)
+        {
+            return tooComplex;
+        }
+
         var firstContent = bodyStart;
         while (firstContent < lines.Length && string.IsNullOrWhiteSpace(lines[firstContent]))
         {
@@ -121,7 +127,7 @@ public static class ArticleParser
             Tags = tags,
             TagLine = _ => frontMatter.LineOf("tags"),
         };
-        if ((fields.Check() ?? MarkdownShape.Check(lines, bodyStart)) is { } beyondLimits)
+        if (fields.Check() is { } beyondLimits)
         {
             return beyondLimits;
         }
