@@ -197,17 +197,12 @@ public sealed class CommentStore(StorageLayout storage, TimeProvider clock)
 
             var posted = clock.GetUtcNow();
             var stored = new Comment(Comment.NewId(posted), comment.Author, comment.Body, posted, state);
-            List<TableTransactionAction> actions = [];
-            if (state == CommentState.Pending)
+            var commentRow = state == CommentState.Pending ? PendingPrefix + stored.Id : stored.Id;
+            List<TableTransactionAction> actions = [new(TableTransactionActionType.Add, ToEntity(slug, commentRow, stored))];
+            if (state == CommentState.Approved)
             {
-                // Not shown, so not counted: the count row is left alone.
-                actions.Add(new(TableTransactionActionType.Add, ToEntity(slug, PendingPrefix + stored.Id, stored)));
-            }
-            else
-            {
-                var countRow = await ReadAsync(slug, CountKey, cancellationToken);
-                actions.Add(new(TableTransactionActionType.Add, ToEntity(slug, stored.Id, stored)));
-                actions.Add(CountChange(slug, countRow, +1));
+                // Pending comments are not shown, so not counted: the count row is left alone.
+                actions.Add(CountChange(slug, await ReadAsync(slug, CountKey, cancellationToken), +1));
             }
 
             if (idempotencyRow is not null)
@@ -229,6 +224,14 @@ public sealed class CommentStore(StorageLayout storage, TimeProvider clock)
             }
             catch (RequestFailedException e) when (attempt < MaxAttempts && (e.IsConflict() || e.IsPreconditionFailed()))
             {
+                // The storage client resends a transaction whose response it lost; if the first send was carried out,
+                // storage refuses the copy, as the comment's row exists. Then it is stored, once: answer so, rather
+                // than store it again under a new id.
+                if (await ReadAsync(slug, commentRow, cancellationToken) is not null)
+                {
+                    return new CommentPostOutcome.Stored(stored);
+                }
+
                 // Another post changed the count (or stored this key) between the read and the transaction: read again.
                 await Task.Delay(Random.Shared.Next(5, 10 + (10 * Math.Min(attempt, 20))), cancellationToken);
             }
