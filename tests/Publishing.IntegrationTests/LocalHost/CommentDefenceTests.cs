@@ -4,16 +4,9 @@ using System.Text.Json;
 
 namespace Publishing.IntegrationTests.LocalHost;
 
-/// <summary>Comment defences that need a host of their own: the per-client rate limit and storage faults.</summary>
+/// <summary>Comment defences that need a host of their own: the per-client rate limit and pre-approval (storage faults: <see cref="CommentFaultTests"/>).</summary>
 public sealed class CommentDefenceTests
 {
-    /// <summary>Azurite's blob and queue services, and a table service where nothing listens.</summary>
-    private const string TablesDown =
-        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
-        "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
-        "BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;" +
-        "TableEndpoint=http://127.0.0.1:9/devstoreaccount1;";
-
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     private static async Task<string> PublishAsync(LocalHostStorage storage, TestLocalHost host)
@@ -80,30 +73,6 @@ public sealed class CommentDefenceTests
         Assert.Equal(HttpStatusCode.Created, otherNetwork.StatusCode);
         Assert.Equal(HttpStatusCode.Created, ipv6.StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, sameIpv6Network.StatusCode);
-    }
-
-    [Fact]
-    public async Task Post_while_table_storage_is_down_gets_503_with_Retry_After_and_stores_nothing()
-    {
-        await using var healthy = new LocalHostStorage();
-        healthy.Settings["Comments:PostsPerMinute"] = "100";
-        await using var healthyHost = await TestLocalHost.StartAsync(healthy);
-        var slug = await PublishAsync(healthy, healthyHost);
-
-        await using var down = new LocalHostStorage();
-        down.Settings["AzureWebJobsStorage"] = TablesDown;
-        down.Settings["StorageClient:Retry:MaxRetries"] = "0";
-        await using (var downHost = await TestLocalHost.StartAsync(down))
-        {
-            using var posted = await downHost.Http.PostAsync(new Uri($"api/articles/{slug}/comments", UriKind.Relative), CommentTests.Json("Jane", "Lost?"), Cancellation);
-
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, posted.StatusCode);
-            Assert.Equal("application/problem+json", posted.Content.Headers.ContentType?.MediaType);
-            Assert.NotNull(posted.Headers.RetryAfter);
-        }
-
-        var comments = await healthyHost.Http.GetFromJsonAsync<JsonElement>(new Uri($"api/articles/{slug}/comments", UriKind.Relative), Cancellation);
-        Assert.Empty(comments.GetProperty("items").EnumerateArray());
     }
 
     [Fact]
