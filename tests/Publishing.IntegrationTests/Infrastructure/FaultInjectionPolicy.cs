@@ -171,45 +171,27 @@ public sealed partial class FaultInjectionPolicy : HttpPipelinePolicy
 
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        var fault = FaultFor(message);
-        if (fault is StorageFault.ServiceUnavailable)
+        if (Intercept(message) is not { } fault)
         {
-            message.Response = new ServerBusyResponse(message.Request.ClientRequestId);
-            return;
+            ProcessNext(message, pipeline);
         }
-
-        if (fault is StorageFault.ConnectionDropped)
+        else if (fault == StorageFault.ResponseLost)
         {
-            throw Dropped(message, "before the request was sent");
-        }
-
-        ProcessNext(message, pipeline);
-        if (fault is StorageFault.ResponseLost)
-        {
-            throw Dropped(message, "after storage carried the request out, before its response arrived");
+            ProcessNext(message, pipeline);
+            throw LostResponse(message);
         }
     }
 
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        var fault = FaultFor(message);
-        if (fault is StorageFault.ServiceUnavailable)
+        if (Intercept(message) is not { } fault)
         {
-            message.Response = new ServerBusyResponse(message.Request.ClientRequestId);
-            return;
+            await ProcessNextAsync(message, pipeline);
         }
-
-        if (fault is StorageFault.ConnectionDropped)
+        else if (fault == StorageFault.ResponseLost)
         {
-            throw Dropped(message, "before the request was sent");
-        }
-
-        await ProcessNextAsync(message, pipeline);
-        if (fault is StorageFault.ResponseLost)
-        {
-            throw Dropped(message, "after storage carried the request out, before its response arrived");
+            await ProcessNextAsync(message, pipeline);
+            throw LostResponse(message);
         }
     }
 
@@ -290,7 +272,31 @@ public sealed partial class FaultInjectionPolicy : HttpPipelinePolicy
         return fault;
     }
 
-    private static RequestFailedException Dropped(HttpMessage message, string when) =>
+    /// <summary>
+    /// The fault for <paramref name="message"/>, if a rule fails it. A fault that keeps the request from storage is
+    /// applied here (a 503 answer, or the transport's exception); <see cref="StorageFault.ResponseLost"/> is left to
+    /// the caller, to apply once the request has been carried out.
+    /// </summary>
+    private StorageFault? Intercept(HttpMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var fault = FaultFor(message);
+        if (fault == StorageFault.ServiceUnavailable)
+        {
+            message.Response = new ServerBusyResponse(message.Request.ClientRequestId);
+        }
+        else if (fault == StorageFault.ConnectionDropped)
+        {
+            throw ConnectionFailure(message, "before the request was sent");
+        }
+
+        return fault;
+    }
+
+    private static RequestFailedException LostResponse(HttpMessage message) =>
+        ConnectionFailure(message, "after storage carried the request out, before its response arrived");
+
+    private static RequestFailedException ConnectionFailure(HttpMessage message, string when) =>
         // What the SDK's HttpClientTransport throws when a connection fails: status 0, the socket error inside.
         new($"Injected fault: the connection to storage dropped {when} ({message.Request.Method} {message.Request.Uri}).",
             new HttpRequestException("The connection was reset by the fault injection policy.", new IOException("Connection reset by peer")));

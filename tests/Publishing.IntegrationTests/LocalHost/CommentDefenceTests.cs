@@ -9,18 +9,6 @@ public sealed class CommentDefenceTests
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
-    private static async Task<string> PublishAsync(LocalHostStorage storage, TestLocalHost host)
-    {
-        var slug = "c" + Guid.NewGuid().ToString("N")[..12];
-        await storage.DropAsync($"{slug}.md", $"---\ntitle: Article {slug}\n---\nText.\n");
-        using (await host.GetWhenOkAsync($"api/articles/{slug}"))
-        using (await host.GetWhenOkAsync($"articles/{slug}"))
-        {
-        }
-
-        return slug;
-    }
-
     private static async Task<HttpResponseMessage> PostFromAsync(TestLocalHost host, string slug, string forwardedFor)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"api/articles/{slug}/comments", UriKind.Relative))
@@ -37,7 +25,7 @@ public sealed class CommentDefenceTests
         await using var storage = new LocalHostStorage();
         storage.Settings["Comments:PostsPerMinute"] = "2";
         await using var host = await TestLocalHost.StartAsync(storage);
-        var slug = await PublishAsync(storage, host);
+        var slug = await CommentHttp.PublishAsync(storage, host);
 
         // Not behind a trusted proxy: X-Forwarded-For is the client's own claim and is ignored.
         using var first = await PostFromAsync(host, slug, "203.0.113.1");
@@ -60,7 +48,7 @@ public sealed class CommentDefenceTests
         storage.Settings["Comments:PostsPerMinute"] = "1";
         storage.Settings["Comments:TrustForwardedFor"] = "true";
         await using var host = await TestLocalHost.StartAsync(storage);
-        var slug = await PublishAsync(storage, host);
+        var slug = await CommentHttp.PublishAsync(storage, host);
 
         using var first = await PostFromAsync(host, slug, "10.0.0.1, 203.0.113.7");
         using var sameNetwork = await PostFromAsync(host, slug, "203.0.113.200");
@@ -81,7 +69,7 @@ public sealed class CommentDefenceTests
         await using var storage = new LocalHostStorage();
         storage.Settings["Comments:RequireApproval"] = "true";
         await using var host = await TestLocalHost.StartAsync(storage);
-        var slug = await PublishAsync(storage, host);
+        var slug = await CommentHttp.PublishAsync(storage, host);
 
         using var posted = await host.Http.PostAsync(new Uri($"api/articles/{slug}/comments", UriKind.Relative), CommentTests.Json("Jane", "Waiting."), Cancellation);
         Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
@@ -125,7 +113,7 @@ public sealed class CommentDefenceTests
         await using var storage = new LocalHostStorage();
         storage.Settings["Comments:RequireApproval"] = "true";
         await using var host = await TestLocalHost.StartAsync(storage);
-        var slug = await PublishAsync(storage, host);
+        var slug = await CommentHttp.PublishAsync(storage, host);
         async Task<string?> PostAsync(string body)
         {
             using var response = await host.Http.PostAsync(new Uri($"api/articles/{slug}/comments", UriKind.Relative), CommentTests.Json("Jane", body), Cancellation);

@@ -34,8 +34,8 @@ public sealed class CommentFaultTests
         storage.Settings["StorageClient:Retry:MaxRetries"] = sdkRetries.ToString(System.Globalization.CultureInfo.InvariantCulture);
         storage.Settings["StorageClient:Retry:Delay"] = "00:00:00.010";
         var host = await TestLocalHost.StartAsync(storage, configureServices: faults.AddTo);
-        var slug = await CommentIdempotencyTests.PublishAsync(storage, host);
-        using (var earlier = await CommentIdempotencyTests.PostAsync(host, slug, "Ann", "Earlier comment.", Guid.NewGuid().ToString()))
+        var slug = await CommentHttp.PublishAsync(storage, host);
+        using (var earlier = await CommentHttp.PostAsync(host, slug, "Ann", "Earlier comment.", Guid.NewGuid().ToString()))
         {
             Assert.Equal(HttpStatusCode.Created, earlier.StatusCode);
         }
@@ -83,6 +83,15 @@ public sealed class CommentFaultTests
         Assert.InRange(response.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
     }
 
+    /// <summary>Retries Jane's post of <paramref name="body"/>: <c>201</c>, that comment stored once, and the article's one earlier comment counted with it.</summary>
+    private static async Task AssertRetryStoresItOnceAsync(TestLocalHost host, string slug, TableClient comments, string body, string key)
+    {
+        using var retried = await CommentHttp.PostAsync(host, slug, "Jane", body, key);
+        var id = (await CommentHttp.CreatedAsync(retried)).GetProperty("id").GetString() ?? "";
+        Assert.Equal([id], await StoredWithBodyAsync(comments, slug, body));
+        Assert.Equal(2, await CountAsync(host, slug));
+    }
+
     private static Func<StorageRequest, bool> Step(string table, PostStep step) => step switch
     {
         PostStep.IdempotencyRead => r => r.Table == table && r.Method == RequestMethod.Get && r.RowKey?.StartsWith("~idem-", StringComparison.Ordinal) == true,
@@ -109,7 +118,7 @@ public sealed class CommentFaultTests
             var key = Guid.NewGuid().ToString();
             var rule = faults.FailNth(1, Step(comments.Name, step), fault);
 
-            using (var failed = await CommentIdempotencyTests.PostAsync(host, slug, "Jane", "Posted in a storm.", key))
+            using (var failed = await CommentHttp.PostAsync(host, slug, "Jane", "Posted in a storm.", key))
             {
                 Assert.True(rule.Injected, $"the post made no request matching {step}");
                 await AssertUnavailableAsync(failed);
@@ -118,10 +127,7 @@ public sealed class CommentFaultTests
             Assert.Equal(before, await RowsAsync(comments, slug));
             Assert.Equal(1, await CountAsync(host, slug));
 
-            using var retried = await CommentIdempotencyTests.PostAsync(host, slug, "Jane", "Posted in a storm.", key);
-            var id = (await CommentIdempotencyTests.CreatedAsync(retried)).GetProperty("id").GetString() ?? "";
-            Assert.Equal([id], await StoredWithBodyAsync(comments, slug, "Posted in a storm."));
-            Assert.Equal(2, await CountAsync(host, slug));
+            await AssertRetryStoresItOnceAsync(host, slug, comments, "Posted in a storm.", key);
             Assert.Equal(1, rule.InjectedCount);
         }
     }
@@ -137,7 +143,7 @@ public sealed class CommentFaultTests
             var key = Guid.NewGuid().ToString();
             var rule = faults.FailNth(1, Step(comments.Name, PostStep.Transaction), StorageFault.ResponseLost);
 
-            using (var failed = await CommentIdempotencyTests.PostAsync(host, slug, "Jane", "Stored, answer lost.", key))
+            using (var failed = await CommentHttp.PostAsync(host, slug, "Jane", "Stored, answer lost.", key))
             {
                 Assert.True(rule.Injected, "the post made no transaction on the comments table");
                 await AssertUnavailableAsync(failed);
@@ -147,8 +153,8 @@ public sealed class CommentFaultTests
             var stored = Assert.Single(await StoredWithBodyAsync(comments, slug, "Stored, answer lost."));
             Assert.Equal(2, await CountAsync(host, slug));
 
-            using var retried = await CommentIdempotencyTests.PostAsync(host, slug, "Jane", "Stored, answer lost.", key);
-            var answered = await CommentIdempotencyTests.CreatedAsync(retried);
+            using var retried = await CommentHttp.PostAsync(host, slug, "Jane", "Stored, answer lost.", key);
+            var answered = await CommentHttp.CreatedAsync(retried);
             Assert.Equal(stored, answered.GetProperty("id").GetString());
             Assert.Equal("Stored, answer lost.", answered.GetProperty("body").GetString());
             Assert.Equal([stored], await StoredWithBodyAsync(comments, slug, "Stored, answer lost."));
@@ -171,7 +177,7 @@ public sealed class CommentFaultTests
                 new Uri($"api/articles/{slug}/comments", UriKind.Relative), CommentTests.Json("Jane", "Sent twice by the SDK."), Cancellation);
 
             Assert.True(rule.Injected, "the post made no transaction on the comments table");
-            var id = (await CommentIdempotencyTests.CreatedAsync(posted)).GetProperty("id").GetString() ?? "";
+            var id = (await CommentHttp.CreatedAsync(posted)).GetProperty("id").GetString() ?? "";
             Assert.Equal([id], await StoredWithBodyAsync(comments, slug, "Sent twice by the SDK."));
             Assert.Equal(2, await CountAsync(host, slug));
         }
@@ -191,17 +197,14 @@ public sealed class CommentFaultTests
 
             for (var i = 0; i < 3; i++)
             {
-                using var failed = await CommentIdempotencyTests.PostAsync(host, slug, "Jane", "Patience.", key);
+                using var failed = await CommentHttp.PostAsync(host, slug, "Jane", "Patience.", key);
                 await AssertUnavailableAsync(failed);
             }
 
             Assert.True(down.InjectedCount >= 3, $"only {down.InjectedCount} requests failed");
             down.Stop();
             Assert.Equal(before, await RowsAsync(comments, slug));
-            using var back = await CommentIdempotencyTests.PostAsync(host, slug, "Jane", "Patience.", key);
-            var id = (await CommentIdempotencyTests.CreatedAsync(back)).GetProperty("id").GetString() ?? "";
-            Assert.Equal([id], await StoredWithBodyAsync(comments, slug, "Patience."));
-            Assert.Equal(2, await CountAsync(host, slug));
+            await AssertRetryStoresItOnceAsync(host, slug, comments, "Patience.", key);
         }
     }
 }

@@ -49,69 +49,6 @@ public sealed class CommentIdempotencyTests(ModeratedCommentHostFixture fixture)
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
-    internal static async Task<string> PublishAsync(LocalHostStorage storage, TestLocalHost host)
-    {
-        var slug = "c" + Guid.NewGuid().ToString("N")[..12];
-        await storage.DropAsync($"{slug}.md", $"---\ntitle: Article {slug}\n---\nText.\n");
-        using (await host.GetWhenOkAsync($"api/articles/{slug}"))
-        using (await host.GetWhenOkAsync($"articles/{slug}"))
-        {
-        }
-
-        return slug;
-    }
-
-    internal static async Task<HttpResponseMessage> PostAsync(
-        TestLocalHost host, string slug, string author, string body, string idempotencyKey, string? forwardedFor = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"api/articles/{slug}/comments", UriKind.Relative))
-        {
-            Content = CommentTests.Json(author, body),
-        };
-        request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
-        if (forwardedFor is not null)
-        {
-            request.Headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor);
-        }
-
-        return await host.Http.SendAsync(request, Cancellation);
-    }
-
-    internal static async Task<JsonElement> CreatedAsync(HttpResponseMessage response)
-    {
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return await response.Content.ReadFromJsonAsync<JsonElement>(Cancellation);
-    }
-
-    internal static async Task<(JsonElement Problem, string Text)> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var text = await response.Content.ReadAsStringAsync(Cancellation);
-        var problem = JsonSerializer.Deserialize<JsonElement>(text);
-        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
-        Assert.False(string.IsNullOrEmpty(problem.GetProperty("detail").GetString()));
-        return (problem, text);
-    }
-
-    /// <summary>What a reader and an editor see of the article's comments: the count, the listed ids and the pending ids.</summary>
-    internal static async Task<(int Count, string[] Listed, string[] Pending)> StateAsync(TestLocalHost host, string slug)
-    {
-        static string[] Ids(JsonElement list) => [.. list.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString() ?? "")];
-        var count = (await host.Http.GetFromJsonAsync<JsonElement>(new Uri($"api/articles/{slug}", UriKind.Relative), Cancellation)).GetProperty("commentCount").GetInt32();
-        var listed = await host.Http.GetFromJsonAsync<JsonElement>(new Uri($"api/articles/{slug}/comments", UriKind.Relative), Cancellation);
-        var pending = await host.Http.GetFromJsonAsync<JsonElement>(new Uri($"api/articles/{slug}/comments/pending", UriKind.Relative), Cancellation);
-        return (count, Ids(listed), Ids(pending));
-    }
-
-    internal static async Task AssertStateAsync(TestLocalHost host, string slug, int count, string[] listed, string[] pending)
-    {
-        var state = await StateAsync(host, slug);
-        Assert.Equal(count, state.Count);
-        Assert.Equal(listed, state.Listed);
-        Assert.Equal(pending, state.Pending);
-    }
-
     private async Task ModerateAsync(string slug, string id, bool approve)
     {
         using var response = approve
@@ -123,105 +60,105 @@ public sealed class CommentIdempotencyTests(ModeratedCommentHostFixture fixture)
     [Fact]
     public async Task Replay_of_a_pending_comment_answers_it_as_it_is_now_pending_and_then_approved()
     {
-        var slug = await PublishAsync(fixture.Storage, Host);
+        var slug = await CommentHttp.PublishAsync(fixture.Storage, Host);
         var key = Guid.NewGuid().ToString();
-        using var posted = await PostAsync(Host, slug, "Jane", "Waiting for an editor.", key, ClientA);
-        var id = (await CreatedAsync(posted)).GetProperty("id").GetString() ?? "";
+        using var posted = await CommentHttp.PostAsync(Host, slug, "Jane", "Waiting for an editor.", key, ClientA);
+        var id = (await CommentHttp.CreatedAsync(posted)).GetProperty("id").GetString() ?? "";
 
         // From another address of the same /24, as a phone or a NAT may retry.
-        using var whilePending = await PostAsync(Host, slug, "Jane", "Waiting for an editor.", key, "203.0.113.200");
-        var pending = await CreatedAsync(whilePending);
+        using var whilePending = await CommentHttp.PostAsync(Host, slug, "Jane", "Waiting for an editor.", key, "203.0.113.200");
+        var pending = await CommentHttp.CreatedAsync(whilePending);
         await ModerateAsync(slug, id, approve: true);
-        using var onceApproved = await PostAsync(Host, slug, "Jane", "Waiting for an editor.", key, ClientA);
-        var approved = await CreatedAsync(onceApproved);
+        using var onceApproved = await CommentHttp.PostAsync(Host, slug, "Jane", "Waiting for an editor.", key, ClientA);
+        var approved = await CommentHttp.CreatedAsync(onceApproved);
 
         Assert.Equal((id, "pending"), (pending.GetProperty("id").GetString(), pending.GetProperty("state").GetString()));
         Assert.Equal((id, "approved"), (approved.GetProperty("id").GetString(), approved.GetProperty("state").GetString()));
         Assert.Equal("true", string.Join(",", whilePending.Headers.GetValues("Idempotent-Replayed")));
         Assert.False(posted.Headers.Contains("Idempotent-Replayed"));
-        await AssertStateAsync(Host, slug, count: 1, listed: [id], pending: []);
+        await CommentHttp.AssertStateAsync(Host, slug, count: 1, listed: [id], pending: []);
     }
 
     [Fact]
     public async Task Replay_after_an_editor_rejected_the_pending_comment_is_refused_with_409_and_it_stays_unseen()
     {
-        var slug = await PublishAsync(fixture.Storage, Host);
+        var slug = await CommentHttp.PublishAsync(fixture.Storage, Host);
         var key = Guid.NewGuid().ToString();
-        using var posted = await PostAsync(Host, slug, "Spammer", "Buy now.", key, ClientA);
-        var id = (await CreatedAsync(posted)).GetProperty("id").GetString() ?? "";
+        using var posted = await CommentHttp.PostAsync(Host, slug, "Spammer", "Buy now.", key, ClientA);
+        var id = (await CommentHttp.CreatedAsync(posted)).GetProperty("id").GetString() ?? "";
         await ModerateAsync(slug, id, approve: false);
 
-        using var replay = await PostAsync(Host, slug, "Spammer", "Buy now.", key, ClientA);
-        using var again = await PostAsync(Host, slug, "Spammer", "Buy now.", key, ClientA);
+        using var replay = await CommentHttp.PostAsync(Host, slug, "Spammer", "Buy now.", key, ClientA);
+        using var again = await CommentHttp.PostAsync(Host, slug, "Spammer", "Buy now.", key, ClientA);
 
-        var (problem, text) = await ProblemAsync(replay, HttpStatusCode.Conflict);
-        await ProblemAsync(again, HttpStatusCode.Conflict);
+        var (problem, text) = await CommentHttp.ProblemAsync(replay, HttpStatusCode.Conflict);
+        await CommentHttp.ProblemAsync(again, HttpStatusCode.Conflict);
         Assert.Equal("Comment removed", problem.GetProperty("title").GetString());
         Assert.DoesNotContain("Buy now.", text, StringComparison.Ordinal);
-        await AssertStateAsync(Host, slug, count: 0, listed: [], pending: []);
+        await CommentHttp.AssertStateAsync(Host, slug, count: 0, listed: [], pending: []);
     }
 
     [Fact]
     public async Task Replay_after_an_editor_deleted_the_approved_comment_is_refused_with_409_and_never_stores_it_again()
     {
-        var slug = await PublishAsync(fixture.Storage, Host);
+        var slug = await CommentHttp.PublishAsync(fixture.Storage, Host);
         var key = Guid.NewGuid().ToString();
-        using var posted = await PostAsync(Host, slug, "Jane", "Approved, then deleted.", key, ClientA);
-        var id = (await CreatedAsync(posted)).GetProperty("id").GetString() ?? "";
+        using var posted = await CommentHttp.PostAsync(Host, slug, "Jane", "Approved, then deleted.", key, ClientA);
+        var id = (await CommentHttp.CreatedAsync(posted)).GetProperty("id").GetString() ?? "";
         await ModerateAsync(slug, id, approve: true);
         await ModerateAsync(slug, id, approve: false);
 
-        using var replay = await PostAsync(Host, slug, "Jane", "Approved, then deleted.", key, ClientA);
+        using var replay = await CommentHttp.PostAsync(Host, slug, "Jane", "Approved, then deleted.", key, ClientA);
 
-        var (_, text) = await ProblemAsync(replay, HttpStatusCode.Conflict);
+        var (_, text) = await CommentHttp.ProblemAsync(replay, HttpStatusCode.Conflict);
         Assert.DoesNotContain("Approved, then deleted.", text, StringComparison.Ordinal);
-        await AssertStateAsync(Host, slug, count: 0, listed: [], pending: []);
+        await CommentHttp.AssertStateAsync(Host, slug, count: 0, listed: [], pending: []);
     }
 
     [Fact]
     public async Task Same_key_from_another_network_finds_nothing_of_the_first_clients_pending_comment()
     {
-        var slug = await PublishAsync(fixture.Storage, Host);
+        var slug = await CommentHttp.PublishAsync(fixture.Storage, Host);
         var key = Guid.NewGuid().ToString();
-        using var posted = await PostAsync(Host, slug, "Jane", "Private until approved.", key, ClientA);
-        var id = (await CreatedAsync(posted)).GetProperty("id").GetString() ?? "";
+        using var posted = await CommentHttp.PostAsync(Host, slug, "Jane", "Private until approved.", key, ClientA);
+        var id = (await CommentHttp.CreatedAsync(posted)).GetProperty("id").GetString() ?? "";
 
         // Even knowing the key, the author and the text, another network gets a post of its own, not Jane's comment.
-        using var guessed = await PostAsync(Host, slug, "Jane", "Private until approved.", key, ClientB);
-        using var guessedOther = await PostAsync(Host, slug, "Mallory", "Show me.", key, "2001:db8:77::1");
-        var theirs = await CreatedAsync(guessed);
-        var other = await CreatedAsync(guessedOther);
+        using var guessed = await CommentHttp.PostAsync(Host, slug, "Jane", "Private until approved.", key, ClientB);
+        using var guessedOther = await CommentHttp.PostAsync(Host, slug, "Mallory", "Show me.", key, "2001:db8:77::1");
+        var theirs = await CommentHttp.CreatedAsync(guessed);
+        var other = await CommentHttp.CreatedAsync(guessedOther);
 
         Assert.NotEqual(id, theirs.GetProperty("id").GetString());
         Assert.NotEqual(id, other.GetProperty("id").GetString());
         Assert.Equal("Show me.", other.GetProperty("body").GetString());
         Assert.False(guessed.Headers.Contains("Idempotent-Replayed"));
-        Assert.Equal(3, (await StateAsync(Host, slug)).Pending.Length);
+        Assert.Equal(3, (await CommentHttp.StateAsync(Host, slug)).Pending.Length);
     }
 
     [Fact]
     public async Task Same_key_with_another_author_or_body_is_refused_with_422_and_shows_and_stores_nothing()
     {
-        var slug = await PublishAsync(fixture.Storage, Host);
+        var slug = await CommentHttp.PublishAsync(fixture.Storage, Host);
         var key = Guid.NewGuid().ToString();
-        using var posted = await PostAsync(Host, slug, "Jane", "The original words.", key, ClientA);
-        var id = (await CreatedAsync(posted)).GetProperty("id").GetString() ?? "";
+        using var posted = await CommentHttp.PostAsync(Host, slug, "Jane", "The original words.", key, ClientA);
+        var id = (await CommentHttp.CreatedAsync(posted)).GetProperty("id").GetString() ?? "";
 
-        using var otherBody = await PostAsync(Host, slug, "Jane", "Other words.", key, ClientA);
-        using var otherAuthor = await PostAsync(Host, slug, "Joan", "The original words.", key, ClientA);
+        using var otherBody = await CommentHttp.PostAsync(Host, slug, "Jane", "Other words.", key, ClientA);
+        using var otherAuthor = await CommentHttp.PostAsync(Host, slug, "Joan", "The original words.", key, ClientA);
         // Trimmed and with its line breaks normalised it is the same post: a retry, not a reuse.
-        using var sameAfterValidation = await PostAsync(Host, slug, " Jane ", "The original words.\r\n", key, ClientA);
+        using var sameAfterValidation = await CommentHttp.PostAsync(Host, slug, " Jane ", "The original words.\r\n", key, ClientA);
 
         foreach (var refused in new[] { otherBody, otherAuthor })
         {
-            var (problem, text) = await ProblemAsync(refused, HttpStatusCode.UnprocessableEntity);
+            var (problem, text) = await CommentHttp.ProblemAsync(refused, HttpStatusCode.UnprocessableEntity);
             Assert.Equal("Idempotency-Key reused for a different comment", problem.GetProperty("title").GetString());
             Assert.DoesNotContain("The original words.", text, StringComparison.Ordinal);
             Assert.DoesNotContain(id, text, StringComparison.Ordinal);
         }
 
-        Assert.Equal(id, (await CreatedAsync(sameAfterValidation)).GetProperty("id").GetString());
-        await AssertStateAsync(Host, slug, count: 0, listed: [], pending: [id]);
+        Assert.Equal(id, (await CommentHttp.CreatedAsync(sameAfterValidation)).GetProperty("id").GetString());
+        await CommentHttp.AssertStateAsync(Host, slug, count: 0, listed: [], pending: [id]);
     }
 }
 
@@ -236,23 +173,23 @@ public sealed class CommentDeletedReplayTests
         await using var storage = new LocalHostStorage();
         storage.Settings["Comments:PostsPerMinute"] = "100";
         await using var host = await TestLocalHost.StartAsync(storage);
-        var slug = await CommentIdempotencyTests.PublishAsync(storage, host);
+        var slug = await CommentHttp.PublishAsync(storage, host);
         var key = Guid.NewGuid().ToString();
-        using var posted = await CommentIdempotencyTests.PostAsync(host, slug, "Jane", "Regrettable words.", key);
-        var id = (await CommentIdempotencyTests.CreatedAsync(posted)).GetProperty("id").GetString() ?? "";
+        using var posted = await CommentHttp.PostAsync(host, slug, "Jane", "Regrettable words.", key);
+        var id = (await CommentHttp.CreatedAsync(posted)).GetProperty("id").GetString() ?? "";
         using (var deleted = await host.Http.DeleteAsync(new Uri($"api/articles/{slug}/comments/{id}", UriKind.Relative), Cancellation))
         {
             Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         }
 
-        using var replay = await CommentIdempotencyTests.PostAsync(host, slug, "Jane", "Regrettable words.", key);
+        using var replay = await CommentHttp.PostAsync(host, slug, "Jane", "Regrettable words.", key);
 
-        var (problem, text) = await CommentIdempotencyTests.ProblemAsync(replay, HttpStatusCode.Conflict);
+        var (problem, text) = await CommentHttp.ProblemAsync(replay, HttpStatusCode.Conflict);
         Assert.Contains("Idempotency-Key", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain("Regrettable words.", text, StringComparison.Ordinal);
         Assert.DoesNotContain(id, text, StringComparison.Ordinal);
         var page = await host.Http.GetStringAsync(new Uri($"articles/{slug}", UriKind.Relative), Cancellation);
         Assert.DoesNotContain("Regrettable words.", page, StringComparison.Ordinal);
-        await CommentIdempotencyTests.AssertStateAsync(host, slug, count: 0, listed: [], pending: []);
+        await CommentHttp.AssertStateAsync(host, slug, count: 0, listed: [], pending: []);
     }
 }
