@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Azure;
@@ -10,14 +11,41 @@ namespace Publishing.Comments;
 public sealed record CommentPage(IReadOnlyList<Comment> Items, string? NextKey);
 
 /// <summary>
+/// A client's <c>Idempotency-Key</c> and the client it belongs to: a key is only ever looked up within its
+/// <paramref name="Client"/> (the network <see cref="CommentRateLimiter.NetworkOf"/> gives), never across clients.
+/// </summary>
+public sealed record IdempotencyKey(string Client, string Key);
+
+/// <summary>What <see cref="CommentStore.AddAsync"/> made of a post.</summary>
+public abstract record CommentPostOutcome
+{
+    private CommentPostOutcome()
+    {
+    }
+
+    /// <summary>Stored now, as <see cref="Comment"/>.</summary>
+    public sealed record Stored(Comment Comment) : CommentPostOutcome;
+
+    /// <summary>A retry of a post stored before: the comment as it is now (approved or still pending), stored once.</summary>
+    public sealed record Replayed(Comment Comment) : CommentPostOutcome;
+
+    /// <summary>A retry of a post stored before whose comment has since been deleted (or rejected): it stays deleted.</summary>
+    public sealed record Removed(string Id) : CommentPostOutcome;
+
+    /// <summary>The client used this key before for a post with another author or body; nothing was stored or shown.</summary>
+    public sealed record KeyReused : CommentPostOutcome;
+}
+
+/// <summary>
 /// The <c>comments</c> table: one partition per article (PartitionKey = slug), one row per comment keyed by its id,
 /// so the comments are in RowKey order oldest first and a page is one range query.
 /// </summary>
 /// <remarks>
 /// Besides the shown comments (whose keys start with digits) a partition holds rows starting with '~', after every
 /// shown comment: the count row (<see cref="CountKey"/>), comments waiting for approval (<c>~pending-{id}</c>,
-/// not counted) and one row per <c>Idempotency-Key</c> with a copy of the comment it stored. Approving moves a
-/// pending row to its id and counts it; deleting a shown comment uncounts it, each in one transaction. A comment, its idempotency row and the new count are written in one entity group transaction,
+/// not counted) and one row per client and <c>Idempotency-Key</c> naming the comment it stored (see
+/// <see cref="IdempotencyRowKey"/>). Approving moves a pending row to its id and counts it; deleting a shown comment
+/// uncounts it, each in one transaction. A comment, its idempotency row and the new count are written in one entity group transaction,
 /// conditional on the count row's ETag (read again and retried on conflict), so the count is exact and a retried
 /// post stores once: either all three are written or none is. Writes to one article are also queued within this
 /// process, so concurrent posts on one instance do not spend their attempts on conflicts with each other.
@@ -44,11 +72,13 @@ public sealed class CommentStore(StorageLayout storage, TimeProvider clock)
     private readonly SemaphoreSlim[] _partitionGates = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
 
     /// <summary>
-    /// Stores <paramref name="comment"/> on <paramref name="slug"/> as <paramref name="state"/> and returns it as
-    /// stored. With an <paramref name="idempotencyKey"/> already used on this article, returns the comment that key
-    /// stored instead. Throws <see cref="RequestFailedException"/> when storage fails: then nothing was stored.
+    /// Stores <paramref name="comment"/> on <paramref name="slug"/> as <paramref name="state"/>. With an
+    /// <paramref name="idempotencyKey"/> this client already used on this article, stores nothing and tells what
+    /// became of that earlier post instead. Throws <see cref="RequestFailedException"/> when storage fails: then the
+    /// post was stored completely or not at all, and a retry with the same key stores it at most once.
     /// </summary>
-    public async Task<Comment> AddAsync(string slug, NewComment comment, CommentState state, string? idempotencyKey, CancellationToken cancellationToken)
+    public async Task<CommentPostOutcome> AddAsync(
+        string slug, NewComment comment, CommentState state, IdempotencyKey? idempotencyKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(slug);
         ArgumentNullException.ThrowIfNull(comment);
@@ -153,49 +183,103 @@ public sealed class CommentStore(StorageLayout storage, TimeProvider clock)
         }
     }
 
-    private async Task<Comment> AddOnceAsync(string slug, NewComment comment, CommentState state, string? idempotencyKey, CancellationToken cancellationToken)
+    private async Task<CommentPostOutcome> AddOnceAsync(
+        string slug, NewComment comment, CommentState state, IdempotencyKey? idempotencyKey, CancellationToken cancellationToken)
     {
-        var idempotencyRow = idempotencyKey is null ? null : IdempotencyPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)));
+        var idempotencyRow = idempotencyKey is null ? null : IdempotencyRowKey(idempotencyKey);
+        var fingerprint = Fingerprint(comment);
         for (var attempt = 1; ; attempt++)
         {
             if (idempotencyRow is not null && await ReadAsync(slug, idempotencyRow, cancellationToken) is { } earlier)
             {
-                return FromEntity(earlier);
+                return await ReplayAsync(slug, earlier, fingerprint, cancellationToken);
             }
 
             var posted = clock.GetUtcNow();
             var stored = new Comment(Comment.NewId(posted), comment.Author, comment.Body, posted, state);
-            List<TableTransactionAction> actions = [];
-            if (state == CommentState.Pending)
+            var commentRow = state == CommentState.Pending ? PendingPrefix + stored.Id : stored.Id;
+            List<TableTransactionAction> actions = [new(TableTransactionActionType.Add, ToEntity(slug, commentRow, stored))];
+            if (state == CommentState.Approved)
             {
-                // Not shown, so not counted: the count row is left alone.
-                actions.Add(new(TableTransactionActionType.Add, ToEntity(slug, PendingPrefix + stored.Id, stored)));
-            }
-            else
-            {
-                var countRow = await ReadAsync(slug, CountKey, cancellationToken);
-                actions.Add(new(TableTransactionActionType.Add, ToEntity(slug, stored.Id, stored)));
-                actions.Add(CountChange(slug, countRow, +1));
+                // Pending comments are not shown, so not counted: the count row is left alone.
+                actions.Add(CountChange(slug, await ReadAsync(slug, CountKey, cancellationToken), +1));
             }
 
             if (idempotencyRow is not null)
             {
-                // The key's row holds a copy of the comment as stored, so a retry is answered from one read.
-                actions.Add(new(TableTransactionActionType.Add, ToEntity(slug, idempotencyRow, stored)));
+                // The key's row names the comment and fingerprints the post, and holds no copy of it: a replay reads
+                // the comment where it lives now, so one an editor deleted stays deleted. The row itself is never
+                // deleted, so the key stays spent and cannot store a second copy of a deleted post.
+                actions.Add(new(TableTransactionActionType.Add, new TableEntity(slug, idempotencyRow)
+                {
+                    ["CommentId"] = stored.Id,
+                    ["Fingerprint"] = fingerprint,
+                }));
             }
 
             try
             {
                 await storage.Comments.SubmitTransactionAsync(actions, cancellationToken);
-                return stored;
+                return new CommentPostOutcome.Stored(stored);
             }
             catch (RequestFailedException e) when (attempt < MaxAttempts && (e.IsConflict() || e.IsPreconditionFailed()))
             {
+                // The storage client resends a transaction whose response it lost; if the first send was carried out,
+                // storage refuses the copy, as the comment's row exists. Then it is stored, once: answer so, rather
+                // than store it again under a new id.
+                if (await ReadAsync(slug, commentRow, cancellationToken) is not null)
+                {
+                    return new CommentPostOutcome.Stored(stored);
+                }
+
                 // Another post changed the count (or stored this key) between the read and the transaction: read again.
                 await Task.Delay(Random.Shared.Next(5, 10 + (10 * Math.Min(attempt, 20))), cancellationToken);
             }
         }
     }
+
+    /// <summary>What a retried post is answered: its comment as it is now, that it was removed, or that the key was reused.</summary>
+    private async Task<CommentPostOutcome> ReplayAsync(string slug, TableEntity idempotencyRow, string fingerprint, CancellationToken cancellationToken)
+    {
+        if (!string.Equals(idempotencyRow.GetString("Fingerprint"), fingerprint, StringComparison.Ordinal))
+        {
+            return new CommentPostOutcome.KeyReused();
+        }
+
+        var id = idempotencyRow.GetString("CommentId") ?? "";
+        if (!Comment.IsId(id))
+        {
+            return new CommentPostOutcome.Removed(id);
+        }
+
+        // Pending first, then shown: a comment only ever moves pending -> shown -> deleted (or pending -> deleted),
+        // so if it is not pending at the first read and approval moves it meanwhile, the second read still finds it.
+        var current = await ReadAsync(slug, PendingPrefix + id, cancellationToken) ?? await ReadAsync(slug, id, cancellationToken);
+        return current is null ? new CommentPostOutcome.Removed(id) : new CommentPostOutcome.Replayed(FromEntity(current));
+    }
+
+    /// <summary>
+    /// The row of a client's key: <c>~idem-</c> and the SHA-256 of the client and the key. Scoped by client so that
+    /// a key guessed or leaked from another network finds nothing (it names a row of that network's own), and a
+    /// pending comment is only ever answered to the network that posted it. The client is the rate limiter's
+    /// network (an IPv4 /24 or IPv6 /48), not the address, so a retry from a new address of the same network (a
+    /// phone's, a NAT's) still finds its post. Hashed so that every key makes a valid, fixed-length row key.
+    /// </summary>
+    private static string IdempotencyRowKey(IdempotencyKey key) =>
+        // The client has no line break and the key is printable ASCII, so "\n" keeps every pair apart.
+        IdempotencyPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.Client + "\n" + key.Key)));
+
+    /// <summary>
+    /// The SHA-256 of a post's author and body. A network is shared (an office, a NAT, a café's /24), so the scope
+    /// alone would let a neighbour who guessed a key read the pending comment behind it: with the fingerprint a
+    /// replay must also repeat the author and body exactly, by which point it learns nothing it did not send. It
+    /// also catches a client that reuses a key for another comment (422, as Stripe answers), which would otherwise
+    /// be told its new text was stored. A hash, not the text, so the key's row is never a copy of the comment.
+    /// </summary>
+    private static string Fingerprint(NewComment comment) =>
+        // The author's length first, so no author/body split of the same characters has the same fingerprint.
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            comment.Author.Length.ToString(CultureInfo.InvariantCulture) + ":" + comment.Author + comment.Body)));
 
     /// <summary>Approves (moves a pending comment into the shown range, count + 1) or deletes a comment (count - 1 if it was shown).</summary>
     private async Task<Comment?> ChangeCountedAsync(string slug, string id, bool approve, CancellationToken cancellationToken)

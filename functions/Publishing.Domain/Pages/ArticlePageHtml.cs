@@ -80,7 +80,7 @@ public static partial class ArticlePageHtml
                 var posted = comment.Posted.UtcDateTime;
                 section.Append($"""
                     <li><article id="comment-{comment.Id}" class="comment">
-                    <header><b class="comment-author">{comment.Author}</b> <time datetime="{posted.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}">{posted.ToString("d MMMM yyyy, HH:mm 'UTC'", CultureInfo.InvariantCulture)}</time></header>
+                    <header><b class="comment-author"><bdi>{comment.Author}</bdi></b> <time datetime="{posted.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}">{posted.ToString("d MMMM yyyy, HH:mm 'UTC'", CultureInfo.InvariantCulture)}</time></header>
                     {CommentBody(comment.Body)}
                     </article></li>
 

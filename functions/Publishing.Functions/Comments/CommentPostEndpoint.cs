@@ -20,6 +20,11 @@ namespace Publishing.Functions.Comments;
 /// form post answered <c>303</c> to the comment on the page. Cheap refusals come first (slug, content type, size,
 /// fields, rate), then the article's existence, then the one write.
 /// </summary>
+/// <remarks>
+/// A retry with the same <c>Idempotency-Key</c> from the same client network and with the same author and body
+/// stores nothing and is answered from the comment as it is now: <c>201</c> (approved or pending), or <c>409</c>
+/// once an editor has deleted it. The same key with another author or body is a <c>422</c>.
+/// </remarks>
 public sealed class CommentPostEndpoint(
     ArticleCatalog catalog,
     CommentStore store,
@@ -32,6 +37,9 @@ public sealed class CommentPostEndpoint(
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
     public const int MaxIdempotencyKeyLength = 100;
+
+    /// <summary>Set to <c>true</c> on a <c>201</c> that answers a retry instead of storing (as Stripe's API does).</summary>
+    public const string IdempotentReplayedHeader = "Idempotent-Replayed";
 
     [Function("CommentPost")]
     public async Task<IActionResult> Run(
@@ -94,6 +102,7 @@ public sealed class CommentPostEndpoint(
         }
 
         Comment stored;
+        var headers = request.HttpContext.Response.Headers;
         if (!string.IsNullOrEmpty(post.Website))
         {
             // The honeypot: people never see the field, bots fill it in. Answer as if stored, so they learn nothing.
@@ -102,12 +111,33 @@ public sealed class CommentPostEndpoint(
         }
         else
         {
-            stored = await store.AddAsync(slug, comment, State, idempotencyKey, cancellationToken);
-            cache.Remove(CommentCacheKeys.ArticlePage(slug));
-            cache.Remove(CommentCacheKeys.ArticleJson(slug));
+            var scopedKey = idempotencyKey is null ? null : new IdempotencyKey(network, idempotencyKey);
+            switch (await store.AddAsync(slug, comment, State, scopedKey, cancellationToken))
+            {
+                case CommentPostOutcome.Stored { Comment: var added }:
+                    stored = added;
+                    cache.Remove(CommentCacheKeys.ArticlePage(slug));
+                    cache.Remove(CommentCacheKeys.ArticleJson(slug));
+                    break;
+                case CommentPostOutcome.Replayed { Comment: var current }:
+                    // Answered as the first post was (201), but with the comment as it is now, approved or pending.
+                    stored = current;
+                    headers[IdempotentReplayedHeader] = "true";
+                    break;
+                case CommentPostOutcome.Removed:
+                    // 409, not 410: 410 would say the target, this article's comment collection, is gone (and is
+                    // cacheable by default), while it is the post that conflicts with the current state: its
+                    // comment was deleted and its key is spent. Nothing is stored again and the text is not echoed.
+                    return ActionResults.Problem(request, StatusCodes.Status409Conflict, "Comment removed",
+                        $"The comment posted with this '{IdempotencyKeyHeader}' was removed by an editor and will not be stored again. A new comment needs a new '{IdempotencyKeyHeader}'.");
+                case CommentPostOutcome.KeyReused:
+                    return ActionResults.Problem(request, StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused for a different comment",
+                        $"This '{IdempotencyKeyHeader}' was already used for a comment with another author or body. Retry with the same author and body, or send a new comment with a new '{IdempotencyKeyHeader}'.");
+                default:
+                    throw new InvalidOperationException("Unknown outcome of a comment post.");
+            }
         }
 
-        var headers = request.HttpContext.Response.Headers;
         if (isForm)
         {
             // A pending comment is not on the page yet: land on the comments section instead.

@@ -4,29 +4,10 @@ using System.Text.Json;
 
 namespace Publishing.IntegrationTests.LocalHost;
 
-/// <summary>Comment defences that need a host of their own: the per-client rate limit and storage faults.</summary>
+/// <summary>Comment defences that need a host of their own: the per-client rate limit and pre-approval (storage faults: <see cref="CommentFaultTests"/>).</summary>
 public sealed class CommentDefenceTests
 {
-    /// <summary>Azurite's blob and queue services, and a table service where nothing listens.</summary>
-    private const string TablesDown =
-        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
-        "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
-        "BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;" +
-        "TableEndpoint=http://127.0.0.1:9/devstoreaccount1;";
-
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
-
-    private static async Task<string> PublishAsync(LocalHostStorage storage, TestLocalHost host)
-    {
-        var slug = "c" + Guid.NewGuid().ToString("N")[..12];
-        await storage.DropAsync($"{slug}.md", $"---\ntitle: Article {slug}\n---\nText.\n");
-        using (await host.GetWhenOkAsync($"api/articles/{slug}"))
-        using (await host.GetWhenOkAsync($"articles/{slug}"))
-        {
-        }
-
-        return slug;
-    }
 
     private static async Task<HttpResponseMessage> PostFromAsync(TestLocalHost host, string slug, string forwardedFor)
     {
@@ -44,7 +25,7 @@ public sealed class CommentDefenceTests
         await using var storage = new LocalHostStorage();
         storage.Settings["Comments:PostsPerMinute"] = "2";
         await using var host = await TestLocalHost.StartAsync(storage);
-        var slug = await PublishAsync(storage, host);
+        var slug = await CommentHttp.PublishAsync(storage, host);
 
         // Not behind a trusted proxy: X-Forwarded-For is the client's own claim and is ignored.
         using var first = await PostFromAsync(host, slug, "203.0.113.1");
@@ -67,7 +48,7 @@ public sealed class CommentDefenceTests
         storage.Settings["Comments:PostsPerMinute"] = "1";
         storage.Settings["Comments:TrustForwardedFor"] = "true";
         await using var host = await TestLocalHost.StartAsync(storage);
-        var slug = await PublishAsync(storage, host);
+        var slug = await CommentHttp.PublishAsync(storage, host);
 
         using var first = await PostFromAsync(host, slug, "10.0.0.1, 203.0.113.7");
         using var sameNetwork = await PostFromAsync(host, slug, "203.0.113.200");
@@ -83,36 +64,12 @@ public sealed class CommentDefenceTests
     }
 
     [Fact]
-    public async Task Post_while_table_storage_is_down_gets_503_with_Retry_After_and_stores_nothing()
-    {
-        await using var healthy = new LocalHostStorage();
-        healthy.Settings["Comments:PostsPerMinute"] = "100";
-        await using var healthyHost = await TestLocalHost.StartAsync(healthy);
-        var slug = await PublishAsync(healthy, healthyHost);
-
-        await using var down = new LocalHostStorage();
-        down.Settings["AzureWebJobsStorage"] = TablesDown;
-        down.Settings["StorageClient:Retry:MaxRetries"] = "0";
-        await using (var downHost = await TestLocalHost.StartAsync(down))
-        {
-            using var posted = await downHost.Http.PostAsync(new Uri($"api/articles/{slug}/comments", UriKind.Relative), CommentTests.Json("Jane", "Lost?"), Cancellation);
-
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, posted.StatusCode);
-            Assert.Equal("application/problem+json", posted.Content.Headers.ContentType?.MediaType);
-            Assert.NotNull(posted.Headers.RetryAfter);
-        }
-
-        var comments = await healthyHost.Http.GetFromJsonAsync<JsonElement>(new Uri($"api/articles/{slug}/comments", UriKind.Relative), Cancellation);
-        Assert.Empty(comments.GetProperty("items").EnumerateArray());
-    }
-
-    [Fact]
     public async Task With_pre_approval_a_comment_waits_unseen_and_uncounted_until_an_editor_approves_it()
     {
         await using var storage = new LocalHostStorage();
         storage.Settings["Comments:RequireApproval"] = "true";
         await using var host = await TestLocalHost.StartAsync(storage);
-        var slug = await PublishAsync(storage, host);
+        var slug = await CommentHttp.PublishAsync(storage, host);
 
         using var posted = await host.Http.PostAsync(new Uri($"api/articles/{slug}/comments", UriKind.Relative), CommentTests.Json("Jane", "Waiting."), Cancellation);
         Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
@@ -156,7 +113,7 @@ public sealed class CommentDefenceTests
         await using var storage = new LocalHostStorage();
         storage.Settings["Comments:RequireApproval"] = "true";
         await using var host = await TestLocalHost.StartAsync(storage);
-        var slug = await PublishAsync(storage, host);
+        var slug = await CommentHttp.PublishAsync(storage, host);
         async Task<string?> PostAsync(string body)
         {
             using var response = await host.Http.PostAsync(new Uri($"api/articles/{slug}/comments", UriKind.Relative), CommentTests.Json("Jane", body), Cancellation);

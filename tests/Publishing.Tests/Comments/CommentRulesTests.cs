@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using Microsoft.Extensions.Options;
 using Publishing.Comments;
@@ -8,6 +9,8 @@ namespace Publishing.Tests.Comments;
 
 public sealed class CommentRulesTests
 {
+    private static readonly SearchValues<char> BidiControls = SearchValues.Create("\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069");
+
     private static readonly DateTimeOffset Noon = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
 
     [Theory]
@@ -34,6 +37,114 @@ public sealed class CommentRulesTests
         var valid = Assert.IsType<CommentValidation.Valid>(CommentValidator.Validate("  Jane ", "\r\nOne\r\ntwo\n"));
 
         Assert.Equal(new NewComment("Jane", "One\ntwo"), valid.Comment);
+    }
+
+    [Theory]
+    [InlineData("\u202EJane\u202C", "Jane")]
+    [InlineData("\u2067Jane\u2069", "Jane")]
+    [InlineData("Ja\u202Ane\u202B\u202D\u2066\u2068", "Jane")]
+    [InlineData("Jane \u202E", "Jane")]
+    [InlineData("\u05D9\u05D5\u05E1\u05D9 \u200F", "\u05D9\u05D5\u05E1\u05D9 \u200F")]
+    public void Bidirectional_embeddings_overrides_and_isolates_are_removed_from_the_author_and_marks_kept(string author, string shown) =>
+        Assert.Equal(shown, Assert.IsType<CommentValidation.Valid>(CommentValidator.Validate(author, "Text")).Comment.Author);
+
+    [Fact]
+    public void Bidirectional_controls_are_removed_from_the_body_so_a_link_cannot_be_shown_reversed()
+    {
+        var valid = Assert.IsType<CommentValidation.Valid>(CommentValidator.Validate("Jane", "see https://evil.example/\u202Emoc.elgoog\u202C and \u2066isolated\u2069\nnext"));
+
+        Assert.Equal("see https://evil.example/moc.elgoog and isolated\nnext", valid.Comment.Body);
+    }
+
+    [Theory]
+    [InlineData("\u202E", "Text", "author")]
+    [InlineData("\u2066 \u2069", "Text", "author")]
+    [InlineData("Jane", "\u202E\u202C\n\u2068", "body")]
+    public void Post_of_nothing_but_bidirectional_controls_is_refused_as_empty(string author, string body, string field)
+    {
+        var invalid = Assert.IsType<CommentValidation.Invalid>(CommentValidator.Validate(author, body));
+
+        Assert.Equal(field, invalid.Field);
+        Assert.Contains("is required", invalid.Detail, StringComparison.Ordinal);
+    }
+
+    // Code units as numbers, so that no test name carries a lone surrogate or a control character.
+    [Theory]
+    [InlineData(0x0000)]
+    [InlineData(0x0009)]
+    [InlineData(0x000A)]
+    [InlineData(0x001B)]
+    [InlineData(0x007F)]
+    [InlineData(0x0085)]
+    [InlineData(0x2028)]
+    [InlineData(0x2029)]
+    [InlineData(0xD800)]
+    [InlineData(0xDC00)]
+    [InlineData(0xFFFE)]
+    [InlineData(0xFFFF)]
+    public void Author_with_a_control_character_a_line_break_a_lone_surrogate_or_a_non_character_is_refused_naming_it(int codeUnit)
+    {
+        var invalid = Assert.IsType<CommentValidation.Invalid>(CommentValidator.Validate($"Jane{(char)codeUnit}Roe", "Text"));
+
+        Assert.Equal("author", invalid.Field);
+        Assert.Contains($"U+{codeUnit:X4}", invalid.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0x0000)]
+    [InlineData(0x0001)]
+    [InlineData(0x001B)]
+    [InlineData(0x007F)]
+    [InlineData(0x009B)]
+    [InlineData(0xD83D)]
+    [InlineData(0xDE00)]
+    [InlineData(0xFFFE)]
+    [InlineData(0xFFFF)]
+    public void Body_with_a_control_character_a_lone_surrogate_or_a_non_character_is_refused_naming_it(int codeUnit)
+    {
+        var invalid = Assert.IsType<CommentValidation.Invalid>(CommentValidator.Validate("Jane", $"before {(char)codeUnit} after"));
+
+        Assert.Equal("body", invalid.Field);
+        Assert.Contains($"U+{codeUnit:X4}", invalid.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Surrogate_pair_in_the_wrong_order_is_refused()
+    {
+        Assert.IsType<CommentValidation.Invalid>(CommentValidator.Validate("Jane\uDE00\uD83D", "Text"));
+        Assert.IsType<CommentValidation.Valid>(CommentValidator.Validate("Jane \uD83D\uDE00", "Text \uD83D\uDE00"));
+    }
+
+    [Fact]
+    public void Body_keeps_tabs_line_breaks_emoji_and_joiners_and_every_line_break_becomes_a_newline()
+    {
+        var valid = Assert.IsType<CommentValidation.Valid>(CommentValidator.Validate("Jane", "a\tb\rc\u0085d\u2028e\u2029f\u000Cg 👩\u200D💻 \u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645"));
+
+        Assert.Equal("a\tb\nc\nd\ne\nf\ng 👩\u200D💻 \u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645", valid.Comment.Body);
+    }
+
+    [Fact]
+    public void Everything_the_rules_let_through_is_text_XML_can_carry_without_a_bidirectional_control()
+    {
+        var accepted = 0;
+        for (var codeUnit = 0; codeUnit <= 0xFFFF; codeUnit++)
+        {
+            var text = $"a{(char)codeUnit}b";
+            foreach (var (author, body) in new[] { (text, "Text"), ("Jane", text) })
+            {
+                if (CommentValidator.Validate(author, body) is CommentValidation.Valid { Comment: var comment })
+                {
+                    accepted++;
+                    System.Xml.XmlConvert.VerifyXmlChars(comment.Author);
+                    System.Xml.XmlConvert.VerifyXmlChars(comment.Body);
+                    Assert.False(comment.Author.AsSpan().ContainsAny(BidiControls), $"U+{codeUnit:X4} left a control in the author");
+                    Assert.False(comment.Body.AsSpan().ContainsAny(BidiControls), $"U+{codeUnit:X4} left a control in the body");
+                }
+            }
+        }
+
+        // Not vacuous: almost every code unit is ordinary text.
+        Assert.InRange(accepted, 2 * (0x10000 - 0x0800 - 100), 2 * 0x10000);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Publishing.Comments;
 using Publishing.Pages;
 using static Publishing.Tests.Pages.TestPages;
 
@@ -54,6 +55,23 @@ public sealed class CommentsSectionTests
         Assert.Equal("Comments (1)", Single(page, "#comments-title").TextContent);
         Assert.Equal($"{ArticlePageHtml.CommentsStartMarker} x {ArticlePageHtml.CommentsEndMarker}", Straight(Body(page).TextContent.Trim()));
         Assert.Equal(ArticlePageHtml.CommentsEndMarker, Single(page, "h1").TextContent);
+    }
+
+    [Fact]
+    public void Author_name_is_rendered_isolated_in_bdi_so_its_direction_cannot_spill_onto_the_date_beside_it()
+    {
+        var posted = new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+        const string Author = "\u05D9\u05D5\u05E1\u05D9 <b>\u200F";
+        var comment = new Comment(Comment.NewId(posted), Author, "Text", posted);
+
+        var section = Parse(ArticlePageHtml.RenderComments(new CommentsView("talks", 1, [comment], null, IsFirstPage: true)));
+
+        var isolated = Single(section, ".comment-author > bdi");
+        Assert.Equal(Author, isolated.TextContent);
+        Assert.Empty(isolated.Children);
+        Assert.Equal(isolated.TextContent, Single(section, ".comment-author").TextContent);
+        Assert.Null(isolated.QuerySelector("time"));
+        Assert.NotNull(Single(section, "header").QuerySelector(":scope > time"));
     }
 
     [Fact]

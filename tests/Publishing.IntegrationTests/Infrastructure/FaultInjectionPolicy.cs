@@ -1,0 +1,387 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Microsoft.Extensions.Azure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Publishing.IntegrationTests.Infrastructure;
+
+/// <summary>How an injected storage fault looks to the app.</summary>
+public enum StorageFault
+{
+    /// <summary>Storage answers <c>503 ServerBusy</c> without carrying the request out: nothing changed there.</summary>
+    ServiceUnavailable,
+
+    /// <summary>The connection fails before the request is sent (as the SDK's transport reports it): nothing changed there.</summary>
+    ConnectionDropped,
+
+    /// <summary>
+    /// The request reaches storage and is carried out, then its response is lost (the connection drops on the way
+    /// back): the write happened, but the app sees a failure. The fault that tests idempotent retries.
+    /// </summary>
+    ResponseLost,
+}
+
+/// <summary>Which storage service a request went to.</summary>
+public enum StorageService
+{
+    Other,
+    Blob,
+    Queue,
+    Table,
+}
+
+/// <summary>
+/// A storage request as fault rules match it. <see cref="Table"/>, <see cref="PartitionKey"/> and
+/// <see cref="RowKeys"/> are also read from inside an entity group transaction (<see cref="IsTransaction"/>), whose
+/// URL is only <c>$batch</c>: <see cref="RowKeys"/> then holds the row key of every operation in it.
+/// </summary>
+public sealed record StorageRequest(
+    RequestMethod Method,
+    Uri Uri,
+    StorageService Service,
+    string? Container,
+    string? Blob,
+    string? Queue,
+    string? Table,
+    string? PartitionKey,
+    IReadOnlyList<string> RowKeys,
+    bool IsTransaction)
+{
+    public bool IsRead => Method == RequestMethod.Get || Method == RequestMethod.Head;
+
+    public bool IsWrite => !IsRead;
+
+    /// <summary>The row key of a single-entity request (a point read, an insert or update by key); null otherwise.</summary>
+    public string? RowKey => !IsTransaction && RowKeys is [var only] ? only : null;
+
+    public override string ToString() =>
+        $"{Method} {Service} {Container ?? Queue ?? Table}{(Blob is null ? "" : "/" + Blob)}"
+        + (IsTransaction ? " (transaction)" : "") + (RowKeys.Count > 0 ? $" [{PartitionKey}: {string.Join(", ", RowKeys)}]" : "");
+}
+
+/// <summary>
+/// One rule of a <see cref="FaultInjectionPolicy"/>: fails the <see cref="Nth"/> request that matches (or every one
+/// from it on). Assert <see cref="Injected"/> after the act, so that a test whose predicate never matched the
+/// requests the app really makes fails instead of passing for nothing.
+/// </summary>
+public sealed class InjectedFault
+{
+    private readonly Func<StorageRequest, bool> _matches;
+    private int _matched;
+    private int _injected;
+
+    internal InjectedFault(int nth, bool andAfter, Func<StorageRequest, bool> matches, StorageFault fault)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(nth);
+        Nth = nth;
+        AndAfter = andAfter;
+        _matches = matches;
+        Fault = fault;
+    }
+
+    public int Nth { get; }
+
+    /// <summary>Whether every matching request after the <see cref="Nth"/> fails too (storage down from then on).</summary>
+    public bool AndAfter { get; }
+
+    public StorageFault Fault { get; }
+
+    /// <summary>How many requests matched so far.</summary>
+    public int Matched => Volatile.Read(ref _matched);
+
+    /// <summary>How many requests this rule failed.</summary>
+    public int InjectedCount => Volatile.Read(ref _injected);
+
+    public bool Injected => InjectedCount > 0;
+
+    /// <summary>The last request this rule failed.</summary>
+    public StorageRequest? FailedRequest { get; private set; }
+
+    /// <summary>Stops the rule: later requests pass, whatever they are (storage is back).</summary>
+    public void Stop() => Stopped = true;
+
+    internal bool Stopped { get; private set; }
+
+    internal bool ShouldFail(StorageRequest request)
+    {
+        if (Stopped || !_matches(request))
+        {
+            return false;
+        }
+
+        var matched = Interlocked.Increment(ref _matched);
+        if (matched != Nth && !(AndAfter && matched > Nth))
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _injected);
+        FailedRequest = request;
+        return true;
+    }
+}
+
+/// <summary>
+/// An Azure SDK pipeline policy that fails chosen storage requests of the app under test, on the very clients
+/// (and so the very containers and tables) the healthy path uses. Add it once to a host's services with
+/// <see cref="AddTo"/>; then, right before the act, arm rules with <see cref="FailNth"/> or <see cref="FailFrom"/>,
+/// which count matching requests from the moment they are added. Runs per retry, so with the SDK's retries on
+/// (<c>StorageClient:Retry:MaxRetries</c>) a faulted request is retried by the SDK like a real one; set them to 0
+/// to let every fault reach the app.
+/// </summary>
+/// <example>
+/// <code>
+/// var faults = new FaultInjectionPolicy();
+/// await using var host = await TestLocalHost.StartAsync(storage, configureServices: faults.AddTo);
+/// var rule = faults.FailNth(1, r => r.Table == table &amp;&amp; r.IsTransaction, StorageFault.ResponseLost);
+/// ... act ...
+/// Assert.True(rule.Injected);
+/// </code>
+/// </example>
+public sealed partial class FaultInjectionPolicy : HttpPipelinePolicy
+{
+    private readonly Lock _gate = new();
+    private readonly List<InjectedFault> _rules = [];
+
+    /// <summary>Registers the policy on every storage client built by <c>AddAzureClients</c> (the app's <c>AddPublishingStorage</c>).</summary>
+    public void AddTo(IServiceCollection services) =>
+        services.AddAzureClients(clients => clients.ConfigureDefaults(options => options.AddPolicy(this, HttpPipelinePosition.PerRetry)));
+
+    /// <summary>Fails the <paramref name="nth"/> request matching <paramref name="matches"/> from now on, once.</summary>
+    public InjectedFault FailNth(int nth, Func<StorageRequest, bool> matches, StorageFault fault = StorageFault.ServiceUnavailable) =>
+        Add(new InjectedFault(nth, andAfter: false, matches, fault));
+
+    /// <summary>Fails the <paramref name="nth"/> request matching <paramref name="matches"/> and every matching one after it, until <see cref="InjectedFault.Stop"/>.</summary>
+    public InjectedFault FailFrom(int nth, Func<StorageRequest, bool> matches, StorageFault fault = StorageFault.ServiceUnavailable) =>
+        Add(new InjectedFault(nth, andAfter: true, matches, fault));
+
+    /// <summary>Removes every rule.</summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _rules.Clear();
+        }
+    }
+
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        if (Intercept(message) is not { } fault)
+        {
+            ProcessNext(message, pipeline);
+        }
+        else if (fault == StorageFault.ResponseLost)
+        {
+            ProcessNext(message, pipeline);
+            throw LostResponse(message);
+        }
+    }
+
+    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        if (Intercept(message) is not { } fault)
+        {
+            await ProcessNextAsync(message, pipeline);
+        }
+        else if (fault == StorageFault.ResponseLost)
+        {
+            await ProcessNextAsync(message, pipeline);
+            throw LostResponse(message);
+        }
+    }
+
+    /// <summary>Reads <paramref name="message"/>'s request as the rules see it.</summary>
+    public static StorageRequest Describe(HttpMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var request = message.Request;
+        var uri = request.Uri.ToUri();
+        var service = ServiceOf(uri);
+
+        // Azurite (and any emulator on an IP address or localhost) puts the account name first in the path.
+        var segments = uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToList();
+        if (segments.Count > 0 && (uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 || uri.IsLoopback))
+        {
+            segments.RemoveAt(0);
+        }
+
+        var first = segments.Count > 0 ? segments[0] : null;
+        switch (service)
+        {
+            case StorageService.Blob:
+                return new(request.Method, uri, service, first, segments.Count > 1 ? string.Join('/', segments.Skip(1)) : null, null, null, null, [], false);
+            case StorageService.Queue:
+                return new(request.Method, uri, service, null, null, first, null, null, [], false);
+            case StorageService.Table when first == "$batch":
+                var batch = BatchText(request);
+                var operations = BatchOperation().Matches(batch).Select(m => EntityAddress(m.Groups["address"].Value)).ToList();
+                var rowKeys = operations.Select(o => o.RowKey).OfType<string>()
+                    .Concat(JsonRowKey().Matches(batch).Select(m => Regex.Unescape(m.Groups["key"].Value)))
+                    .Distinct(StringComparer.Ordinal)
+                    .ToList();
+                var partition = operations.Select(o => o.PartitionKey).FirstOrDefault(p => p is not null)
+                    ?? JsonPartitionKey().Matches(batch).Select(m => Regex.Unescape(m.Groups["key"].Value)).FirstOrDefault();
+                return new(request.Method, uri, service, null, null, null, operations.Select(o => o.Table).FirstOrDefault(), partition, rowKeys, true);
+            case StorageService.Table:
+                var (table, partitionKey, rowKey) = EntityAddress(first ?? "");
+                return new(request.Method, uri, service, null, null, null, table, partitionKey, rowKey is null ? [] : [rowKey], false);
+            default:
+                return new(request.Method, uri, service, null, null, null, null, null, [], false);
+        }
+    }
+
+    private InjectedFault Add(InjectedFault rule)
+    {
+        lock (_gate)
+        {
+            _rules.Add(rule);
+        }
+
+        return rule;
+    }
+
+    private StorageFault? FaultFor(HttpMessage message)
+    {
+        InjectedFault[] rules;
+        lock (_gate)
+        {
+            rules = [.. _rules.Where(r => !r.Stopped)];
+        }
+
+        if (rules.Length == 0)
+        {
+            return null;
+        }
+
+        var request = Describe(message);
+        // Every rule sees every request, so each counts its own matches whatever the others do.
+        StorageFault? fault = null;
+        foreach (var rule in rules)
+        {
+            if (rule.ShouldFail(request))
+            {
+                fault ??= rule.Fault;
+            }
+        }
+
+        return fault;
+    }
+
+    /// <summary>
+    /// The fault for <paramref name="message"/>, if a rule fails it. A fault that keeps the request from storage is
+    /// applied here (a 503 answer, or the transport's exception); <see cref="StorageFault.ResponseLost"/> is left to
+    /// the caller, to apply once the request has been carried out.
+    /// </summary>
+    private StorageFault? Intercept(HttpMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var fault = FaultFor(message);
+        if (fault == StorageFault.ServiceUnavailable)
+        {
+            message.Response = new ServerBusyResponse(message.Request.ClientRequestId);
+        }
+        else if (fault == StorageFault.ConnectionDropped)
+        {
+            throw ConnectionFailure(message, "before the request was sent");
+        }
+
+        return fault;
+    }
+
+    private static RequestFailedException LostResponse(HttpMessage message) =>
+        ConnectionFailure(message, "after storage carried the request out, before its response arrived");
+
+    private static RequestFailedException ConnectionFailure(HttpMessage message, string when) =>
+        // What the SDK's HttpClientTransport throws when a connection fails: status 0, the socket error inside.
+        new($"Injected fault: the connection to storage dropped {when} ({message.Request.Method} {message.Request.Uri}).",
+            new HttpRequestException("The connection was reset by the fault injection policy.", new IOException("Connection reset by peer")));
+
+    private static StorageService ServiceOf(Uri uri)
+    {
+        var host = uri.Host;
+        return host.Contains(".blob.", StringComparison.OrdinalIgnoreCase) || uri.Port == 10000 ? StorageService.Blob
+            : host.Contains(".queue.", StringComparison.OrdinalIgnoreCase) || uri.Port == 10001 ? StorageService.Queue
+            : host.Contains(".table.", StringComparison.OrdinalIgnoreCase) || uri.Port == 10002 ? StorageService.Table
+            : StorageService.Other;
+    }
+
+    /// <summary><c>table</c>, <c>table()</c> or <c>table(PartitionKey='p',RowKey='r')</c> (quotes doubled inside keys).</summary>
+    private static (string? Table, string? PartitionKey, string? RowKey) EntityAddress(string segment)
+    {
+        var match = EntityPath().Match(Uri.UnescapeDataString(segment));
+        if (!match.Success)
+        {
+            return (null, null, null);
+        }
+
+        string? Key(string name) => match.Groups[name].Success ? match.Groups[name].Value.Replace("''", "'", StringComparison.Ordinal) : null;
+        return (match.Groups["table"].Value, Key("partition"), Key("row"));
+    }
+
+    private static string BatchText(Request request)
+    {
+        if (request.Content is null)
+        {
+            return "";
+        }
+
+        // The transaction's content is in memory and written again by the transport.
+        using var buffer = new MemoryStream();
+        request.Content.WriteTo(buffer, CancellationToken.None);
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    [GeneratedRegex(@"^(?<table>[A-Za-z][A-Za-z0-9]*)(?:\((?:PartitionKey='(?<partition>(?:[^']|'')*)',RowKey='(?<row>(?:[^']|'')*)')?\))?$")]
+    private static partial Regex EntityPath();
+
+    // "PUT http://host/account/table(PartitionKey='p',RowKey='r')?$format=... HTTP/1.1": keys hold no '/' and no '?'.
+    [GeneratedRegex(@"^(?:GET|POST|PUT|MERGE|PATCH|DELETE) https?://[^/\s]+(?:/[^/\s?]+)*?/(?<address>[^/\s?]+)(?:\?\S*)? HTTP/1\.1\r?$", RegexOptions.Multiline)]
+    private static partial Regex BatchOperation();
+
+    [GeneratedRegex(@"""RowKey""\s*:\s*""(?<key>(?:[^""\\]|\\.)*)""")]
+    private static partial Regex JsonRowKey();
+
+    [GeneratedRegex(@"""PartitionKey""\s*:\s*""(?<key>(?:[^""\\]|\\.)*)""")]
+    private static partial Regex JsonPartitionKey();
+
+    /// <summary>The answer of a busy storage service, as the SDK would receive it.</summary>
+    private sealed class ServerBusyResponse(string clientRequestId) : Response
+    {
+        private static readonly string[] ErrorCode = ["ServerBusy"];
+
+        public override int Status => (int)HttpStatusCode.ServiceUnavailable;
+
+        public override string ReasonPhrase => "Service Unavailable (injected fault)";
+
+        public override bool IsError => true;
+
+        public override Stream? ContentStream { get; set; } = new MemoryStream();
+
+        public override string ClientRequestId { get; set; } = clientRequestId;
+
+        public override void Dispose() => ContentStream?.Dispose();
+
+        protected override bool ContainsHeader(string name) => IsErrorCode(name);
+
+        protected override IEnumerable<HttpHeader> EnumerateHeaders() => [new HttpHeader("x-ms-error-code", ErrorCode[0])];
+
+        protected override bool TryGetHeader(string name, [NotNullWhen(true)] out string? value)
+        {
+            value = IsErrorCode(name) ? ErrorCode[0] : null;
+            return value is not null;
+        }
+
+        protected override bool TryGetHeaderValues(string name, [NotNullWhen(true)] out IEnumerable<string>? values)
+        {
+            values = IsErrorCode(name) ? ErrorCode : null;
+            return values is not null;
+        }
+
+        private static bool IsErrorCode(string name) => string.Equals(name, "x-ms-error-code", StringComparison.OrdinalIgnoreCase);
+    }
+}

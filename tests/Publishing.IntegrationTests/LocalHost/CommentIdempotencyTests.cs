@@ -1,0 +1,195 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Publishing.IntegrationTests.LocalHost;
+
+/// <summary>
+/// A local host behind a trusted proxy (so a test can post from several client networks through
+/// <c>X-Forwarded-For</c>), with pre-approval on and the rate limit out of the way.
+/// </summary>
+public sealed class ModeratedCommentHostFixture : IAsyncLifetime
+{
+    public LocalHostStorage Storage { get; } = new();
+
+    private TestLocalHost? _host;
+
+    internal TestLocalHost Host => _host ?? throw new InvalidOperationException("The local host has not started.");
+
+    public async ValueTask InitializeAsync()
+    {
+        Storage.Settings["Comments:PostsPerMinute"] = "100000";
+        Storage.Settings["Comments:RequireApproval"] = "true";
+        Storage.Settings["Comments:TrustForwardedFor"] = "true";
+        _host = await TestLocalHost.StartAsync(Storage);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+
+        await Storage.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// <c>Idempotency-Key</c> replays over real HTTP against Azurite: answered from the comment as it is now, never
+/// bringing back one an editor deleted, and never showing one client's pending comment to another.
+/// </summary>
+public sealed class CommentIdempotencyTests(ModeratedCommentHostFixture fixture) : IClassFixture<ModeratedCommentHostFixture>
+{
+    private const string ClientA = "203.0.113.7";
+
+    private const string ClientB = "198.51.100.9";
+
+    private TestLocalHost Host => fixture.Host;
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    private async Task ModerateAsync(string slug, string id, bool approve)
+    {
+        using var response = approve
+            ? await Host.Http.PostAsync(new Uri($"api/articles/{slug}/comments/{id}/approve", UriKind.Relative), null, Cancellation)
+            : await Host.Http.DeleteAsync(new Uri($"api/articles/{slug}/comments/{id}", UriKind.Relative), Cancellation);
+        Assert.True(response.IsSuccessStatusCode, $"moderation answered {(int)response.StatusCode}");
+    }
+
+    [Fact]
+    public async Task Replay_of_a_pending_comment_answers_it_as_it_is_now_pending_and_then_approved()
+    {
+        var slug = await CommentHttp.PublishAsync(fixture.Storage, Host);
+        var key = Guid.NewGuid().ToString();
+        using var posted = await CommentHttp.PostAsync(Host, slug, "Jane", "Waiting for an editor.", key, ClientA);
+        var id = (await CommentHttp.CreatedAsync(posted)).GetProperty("id").GetString() ?? "";
+
+        // From another address of the same /24, as a phone or a NAT may retry.
+        using var whilePending = await CommentHttp.PostAsync(Host, slug, "Jane", "Waiting for an editor.", key, "203.0.113.200");
+        var pending = await CommentHttp.CreatedAsync(whilePending);
+        await ModerateAsync(slug, id, approve: true);
+        using var onceApproved = await CommentHttp.PostAsync(Host, slug, "Jane", "Waiting for an editor.", key, ClientA);
+        var approved = await CommentHttp.CreatedAsync(onceApproved);
+
+        Assert.Equal((id, "pending"), (pending.GetProperty("id").GetString(), pending.GetProperty("state").GetString()));
+        Assert.Equal((id, "approved"), (approved.GetProperty("id").GetString(), approved.GetProperty("state").GetString()));
+        Assert.Equal("true", string.Join(",", whilePending.Headers.GetValues("Idempotent-Replayed")));
+        Assert.False(posted.Headers.Contains("Idempotent-Replayed"));
+        await CommentHttp.AssertStateAsync(Host, slug, count: 1, listed: [id], pending: []);
+    }
+
+    [Fact]
+    public async Task Replay_after_an_editor_rejected_the_pending_comment_is_refused_with_409_and_it_stays_unseen()
+    {
+        var slug = await CommentHttp.PublishAsync(fixture.Storage, Host);
+        var key = Guid.NewGuid().ToString();
+        using var posted = await CommentHttp.PostAsync(Host, slug, "Spammer", "Buy now.", key, ClientA);
+        var id = (await CommentHttp.CreatedAsync(posted)).GetProperty("id").GetString() ?? "";
+        await ModerateAsync(slug, id, approve: false);
+
+        using var replay = await CommentHttp.PostAsync(Host, slug, "Spammer", "Buy now.", key, ClientA);
+        using var again = await CommentHttp.PostAsync(Host, slug, "Spammer", "Buy now.", key, ClientA);
+
+        var (problem, text) = await CommentHttp.ProblemAsync(replay, HttpStatusCode.Conflict);
+        await CommentHttp.ProblemAsync(again, HttpStatusCode.Conflict);
+        Assert.Equal("Comment removed", problem.GetProperty("title").GetString());
+        Assert.DoesNotContain("Buy now.", text, StringComparison.Ordinal);
+        await CommentHttp.AssertStateAsync(Host, slug, count: 0, listed: [], pending: []);
+    }
+
+    [Fact]
+    public async Task Replay_after_an_editor_deleted_the_approved_comment_is_refused_with_409_and_never_stores_it_again()
+    {
+        var slug = await CommentHttp.PublishAsync(fixture.Storage, Host);
+        var key = Guid.NewGuid().ToString();
+        using var posted = await CommentHttp.PostAsync(Host, slug, "Jane", "Approved, then deleted.", key, ClientA);
+        var id = (await CommentHttp.CreatedAsync(posted)).GetProperty("id").GetString() ?? "";
+        await ModerateAsync(slug, id, approve: true);
+        await ModerateAsync(slug, id, approve: false);
+
+        using var replay = await CommentHttp.PostAsync(Host, slug, "Jane", "Approved, then deleted.", key, ClientA);
+
+        var (_, text) = await CommentHttp.ProblemAsync(replay, HttpStatusCode.Conflict);
+        Assert.DoesNotContain("Approved, then deleted.", text, StringComparison.Ordinal);
+        await CommentHttp.AssertStateAsync(Host, slug, count: 0, listed: [], pending: []);
+    }
+
+    [Fact]
+    public async Task Same_key_from_another_network_finds_nothing_of_the_first_clients_pending_comment()
+    {
+        var slug = await CommentHttp.PublishAsync(fixture.Storage, Host);
+        var key = Guid.NewGuid().ToString();
+        using var posted = await CommentHttp.PostAsync(Host, slug, "Jane", "Private until approved.", key, ClientA);
+        var id = (await CommentHttp.CreatedAsync(posted)).GetProperty("id").GetString() ?? "";
+
+        // Even knowing the key, the author and the text, another network gets a post of its own, not Jane's comment.
+        using var guessed = await CommentHttp.PostAsync(Host, slug, "Jane", "Private until approved.", key, ClientB);
+        using var guessedOther = await CommentHttp.PostAsync(Host, slug, "Mallory", "Show me.", key, "2001:db8:77::1");
+        var theirs = await CommentHttp.CreatedAsync(guessed);
+        var other = await CommentHttp.CreatedAsync(guessedOther);
+
+        Assert.NotEqual(id, theirs.GetProperty("id").GetString());
+        Assert.NotEqual(id, other.GetProperty("id").GetString());
+        Assert.Equal("Show me.", other.GetProperty("body").GetString());
+        Assert.False(guessed.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal(3, (await CommentHttp.StateAsync(Host, slug)).Pending.Length);
+    }
+
+    [Fact]
+    public async Task Same_key_with_another_author_or_body_is_refused_with_422_and_shows_and_stores_nothing()
+    {
+        var slug = await CommentHttp.PublishAsync(fixture.Storage, Host);
+        var key = Guid.NewGuid().ToString();
+        using var posted = await CommentHttp.PostAsync(Host, slug, "Jane", "The original words.", key, ClientA);
+        var id = (await CommentHttp.CreatedAsync(posted)).GetProperty("id").GetString() ?? "";
+
+        using var otherBody = await CommentHttp.PostAsync(Host, slug, "Jane", "Other words.", key, ClientA);
+        using var otherAuthor = await CommentHttp.PostAsync(Host, slug, "Joan", "The original words.", key, ClientA);
+        // Trimmed and with its line breaks normalised it is the same post: a retry, not a reuse.
+        using var sameAfterValidation = await CommentHttp.PostAsync(Host, slug, " Jane ", "The original words.\r\n", key, ClientA);
+
+        foreach (var refused in new[] { otherBody, otherAuthor })
+        {
+            var (problem, text) = await CommentHttp.ProblemAsync(refused, HttpStatusCode.UnprocessableEntity);
+            Assert.Equal("Idempotency-Key reused for a different comment", problem.GetProperty("title").GetString());
+            Assert.DoesNotContain("The original words.", text, StringComparison.Ordinal);
+            Assert.DoesNotContain(id, text, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(id, (await CommentHttp.CreatedAsync(sameAfterValidation)).GetProperty("id").GetString());
+        await CommentHttp.AssertStateAsync(Host, slug, count: 0, listed: [], pending: [id]);
+    }
+}
+
+/// <summary>The replay the issue reported, on a host without pre-approval: deleted, replayed, and it must not come back.</summary>
+public sealed class CommentDeletedReplayTests
+{
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Comment_deleted_by_an_editor_does_not_come_back_when_its_Idempotency_Key_is_replayed()
+    {
+        await using var storage = new LocalHostStorage();
+        storage.Settings["Comments:PostsPerMinute"] = "100";
+        await using var host = await TestLocalHost.StartAsync(storage);
+        var slug = await CommentHttp.PublishAsync(storage, host);
+        var key = Guid.NewGuid().ToString();
+        using var posted = await CommentHttp.PostAsync(host, slug, "Jane", "Regrettable words.", key);
+        var id = (await CommentHttp.CreatedAsync(posted)).GetProperty("id").GetString() ?? "";
+        using (var deleted = await host.Http.DeleteAsync(new Uri($"api/articles/{slug}/comments/{id}", UriKind.Relative), Cancellation))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        using var replay = await CommentHttp.PostAsync(host, slug, "Jane", "Regrettable words.", key);
+
+        var (problem, text) = await CommentHttp.ProblemAsync(replay, HttpStatusCode.Conflict);
+        Assert.Contains("Idempotency-Key", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Regrettable words.", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(id, text, StringComparison.Ordinal);
+        var page = await host.Http.GetStringAsync(new Uri($"articles/{slug}", UriKind.Relative), Cancellation);
+        Assert.DoesNotContain("Regrettable words.", page, StringComparison.Ordinal);
+        await CommentHttp.AssertStateAsync(host, slug, count: 0, listed: [], pending: []);
+    }
+}
