@@ -1,8 +1,6 @@
-using Azure.Core;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.DependencyInjection;
 using Publishing.Listings;
 using Publishing.Pages;
@@ -19,7 +17,7 @@ public sealed class PublishingHarness : IAsyncDisposable
 
     /// <param name="faults">A fault policy every storage call of the app goes through, to fail chosen steps.</param>
     /// <param name="time">The app's clock, when a test moves time itself.</param>
-    public PublishingHarness(Action<Dictionary<string, string?>>? configure = null, StorageFaultPolicy? faults = null, TimeProvider? time = null)
+    public PublishingHarness(Action<Dictionary<string, string?>>? configure = null, FaultInjectionPolicy? faults = null, TimeProvider? time = null)
     {
         var settings = TestNames.IsolatedSettings();
         configure?.Invoke(settings);
@@ -28,10 +26,7 @@ public sealed class PublishingHarness : IAsyncDisposable
             .AddLogging()
             .AddPublishingStorage(configuration)
             .AddArticles(configuration);
-        if (faults is not null)
-        {
-            services.AddAzureClients(clients => clients.ConfigureDefaults(options => options.AddPolicy(faults, HttpPipelinePosition.PerRetry)));
-        }
+        faults?.AddTo(services);
 
         if (time is not null)
         {

@@ -1,4 +1,5 @@
 using Azure;
+using Azure.Core;
 using Publishing.IntegrationTests.Infrastructure;
 using Publishing.Listings;
 using Publishing.Publishing;
@@ -12,7 +13,7 @@ namespace Publishing.IntegrationTests.Publishing;
 /// </summary>
 public sealed class PublishFaultTests : IAsyncLifetime
 {
-    private readonly StorageFaultPolicy _faults = new();
+    private readonly FaultInjectionPolicy _faults = new();
     private readonly PublishingHarness _app;
 
     public PublishFaultTests() =>
@@ -26,15 +27,24 @@ public sealed class PublishFaultTests : IAsyncLifetime
 
     private static string Markdown(string title, string tags) => $"---\ntitle: {title}\ntags: [{tags}]\n---\nText.\n";
 
-    private async Task<RequestFailedException> FailingPublishAsync(Azure.Storage.Blobs.BlobClient file, Func<Azure.Core.Request, bool> step)
+    /// <summary>Publishes while every request of <paramref name="step"/> fails with 503, as an outage at that step would.</summary>
+    private async Task FailingPublishAsync(Azure.Storage.Blobs.BlobClient file, Func<StorageRequest, bool> step)
     {
-        _faults.Arm(step);
+        var fault = _faults.FailFrom(1, step);
         var failure = await Assert.ThrowsAsync<RequestFailedException>(() => _app.PublishAsync(file));
-        _faults.Disarm();
-        Assert.True(_faults.Faulted > 0, "the step under test was never reached");
+        fault.Stop();
+        Assert.True(fault.Injected, "the step under test was never reached");
         Assert.Equal(503, failure.Status);
-        return failure;
     }
+
+    private Func<StorageRequest, bool> TagIndexTransaction => r => r.IsTransaction && r.Table == _app.Storage.TagIndex.Name;
+
+    /// <summary>A replace, upsert or delete of one entity; a claim is an insert, posted to the table itself.</summary>
+    private static Func<StorageRequest, bool> EntityChange(string table) =>
+        r => r.Table == table && !r.IsTransaction && r.IsWrite && r.Method != RequestMethod.Post;
+
+    private Func<StorageRequest, bool> PageUpload =>
+        r => r.Container == _app.Storage.Site.Name && r.Blob is not null && r.Method == RequestMethod.Put;
 
     private async Task<int> CountAsync(string tag) => (await _app.TagIndex.GetTagAsync(tag, Cancellation))?.Count ?? 0;
 
@@ -43,7 +53,7 @@ public sealed class PublishFaultTests : IAsyncLifetime
     {
         var file = await _app.DropAsync("fault-listing.md", Markdown("Fault listing", "Alpha"));
 
-        await FailingPublishAsync(file, StorageFaultPolicy.Transaction);
+        await FailingPublishAsync(file, TagIndexTransaction);
 
         // The page may be written, but its record is not published, so the page route shows nothing.
         Assert.Null((await _app.Catalog.GetAsync("fault-listing", Cancellation))?.Listing);
@@ -62,7 +72,7 @@ public sealed class PublishFaultTests : IAsyncLifetime
     {
         var file = await _app.DropAsync("fault-record.md", Markdown("Fault record", "Alpha, Beta"));
 
-        await FailingPublishAsync(file, StorageFaultPolicy.EntityChange(_app.Storage.Articles.Name));
+        await FailingPublishAsync(file, EntityChange(_app.Storage.Articles.Name));
 
         Assert.Null((await _app.Catalog.GetAsync("fault-record", Cancellation))?.Listing);
         Assert.Null(await _app.Submissions.GetAsync(file.Name, Cancellation));
@@ -82,7 +92,7 @@ public sealed class PublishFaultTests : IAsyncLifetime
         var first = await _app.Submissions.GetAsync(file.Name, Cancellation);
         file = await _app.DropAsync("fault-edit.md", Markdown("Fault edit, revised", "Beta, Gamma"));
 
-        await FailingPublishAsync(file, StorageFaultPolicy.EntityChange(_app.Storage.Articles.Name));
+        await FailingPublishAsync(file, EntityChange(_app.Storage.Articles.Name));
 
         var record = await _app.Catalog.GetAsync("fault-edit", Cancellation);
         Assert.Equal("Fault edit", record?.Listing?.Title);
@@ -103,7 +113,7 @@ public sealed class PublishFaultTests : IAsyncLifetime
     {
         var file = await _app.DropAsync("fault-status.md", Markdown("Fault status", "Alpha"));
 
-        await FailingPublishAsync(file, StorageFaultPolicy.EntityChange(_app.Storage.Submissions.Name));
+        await FailingPublishAsync(file, EntityChange(_app.Storage.Submissions.Name));
 
         Assert.Null(await _app.Submissions.GetAsync(file.Name, Cancellation));
 
@@ -120,7 +130,7 @@ public sealed class PublishFaultTests : IAsyncLifetime
         Assert.IsType<PublishOutcome.Published>(await _app.PublishAsync(file));
         file = await _app.DropAsync("fault-page.md", Markdown("Fault page, revised", "Alpha"));
 
-        await FailingPublishAsync(file, StorageFaultPolicy.BlobUpload(_app.Storage.Site.Name));
+        await FailingPublishAsync(file, PageUpload);
 
         Assert.Contains("<h1>Fault page</h1>", await _app.PageAsync("fault-page"), StringComparison.Ordinal);
         Assert.Equal("Fault page", (await _app.Catalog.GetAsync("fault-page", Cancellation))?.Listing?.Title);

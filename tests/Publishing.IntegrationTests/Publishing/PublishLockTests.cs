@@ -1,6 +1,6 @@
-using Azure.Core;
 using Microsoft.Extensions.Time.Testing;
 using Publishing.IntegrationTests.Infrastructure;
+using Publishing.IntegrationTests.LocalHost;
 using Publishing.Publishing;
 
 namespace Publishing.IntegrationTests.Publishing;
@@ -9,7 +9,7 @@ namespace Publishing.IntegrationTests.Publishing;
 public sealed class PublishLockTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private readonly StorageFaultPolicy _storage = new();
+    private readonly FaultInjectionPolicy _storage = new();
     private readonly PublishingHarness _app;
 
     public PublishLockTests() => _app = new PublishingHarness(settings => settings["StorageClient:Retry:MaxRetries"] = "0", _storage, _time);
@@ -20,27 +20,19 @@ public sealed class PublishLockTests : IAsyncLifetime
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 
-    private static bool IsLeaseRenewal(Request request) =>
-        request.Headers.TryGetValue("x-ms-lease-action", out var action) && action == "renew";
+    /// <summary>A lease call on a lock blob; once the lock is held and before it is released, only renewals are made.</summary>
+    private bool IsLeaseCall(StorageRequest request) =>
+        request.Container == _app.Storage.Locks.Name && request.Uri.Query.Contains("comp=lease", StringComparison.Ordinal);
 
     [Fact]
     public async Task Held_lock_renews_its_lease_before_it_can_run_out()
     {
-        var renewed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _storage.Arm(request =>
-        {
-            if (IsLeaseRenewal(request))
-            {
-                renewed.TrySetResult();
-            }
-
-            return false; // watch, don't fault
-        });
         await using var held = await _app.Get<PublishLock>().AcquireAsync("slow.md", Cancellation);
+        var renewals = _storage.FailFrom(int.MaxValue, IsLeaseCall); // counts, never fails
 
         _time.Advance(PublishLock.LeaseDuration / 2);
 
-        await renewed.Task.WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
+        await Eventually.TrueAsync(() => Task.FromResult(renewals.Matched > 0), "the lease to be renewed");
         Assert.False(held.Lost.IsCancellationRequested);
     }
 
@@ -49,13 +41,14 @@ public sealed class PublishLockTests : IAsyncLifetime
     {
         await using var held = await _app.Get<PublishLock>().AcquireAsync("lost.md", Cancellation);
         var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        held.Lost.Register(lost.SetResult);
-        _storage.Arm(IsLeaseRenewal);
+        using var registration = held.Lost.Register(lost.SetResult);
+        var renewal = _storage.FailFrom(1, IsLeaseCall);
 
         _time.Advance(PublishLock.LeaseDuration / 2);
 
         await lost.Task.WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
-        Assert.True(_storage.Faulted > 0);
+        Assert.True(renewal.Injected);
+        renewal.Stop();
     }
 
     [Fact]
