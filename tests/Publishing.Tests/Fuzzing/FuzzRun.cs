@@ -6,8 +6,11 @@
 //   CsCheck_Time=300 dotnet test tests/Publishing.Tests --no-build --filter-class "Publishing.Tests.Fuzzing.*"
 //   CsCheck_Iter=100000 ...        (iterations instead of seconds)
 //   CsCheck_Seed=<seed> ...        (replays the failure a run printed)
-// A long run also lets bombs grow to the 1 MiB size limit. The smallest failing input of each property is saved
-// under fuzz-failures/ in the test output folder (or PUBLISHING_FUZZ_FAILURES) to become a fixture in Articles/Hostile.
+// A long run also lets bombs grow to the 1 MiB size limit. The smallest input seen for each distinct failure (property,
+// exception type and where it was thrown) is saved under fuzz-failures/ in the test output folder (or
+// PUBLISHING_FUZZ_FAILURES), to become a fixture in Articles/Hostile. CsCheck stops asserting once it has a failure and
+// only looks for smaller ones; PUBLISHING_FUZZ_HARVEST=1 instead asserts every file and fails at the end with the list
+// of distinct failures, which is how to find every bug a generator can reach rather than the first.
 using System.Collections.Concurrent;
 using CsCheck;
 using Publishing.Fuzzing;
@@ -42,21 +45,32 @@ public static class FuzzRun
             : Path.Combine(AppContext.BaseDirectory, "fuzz-failures");
 
     /// <summary>Checks every property on <paramref name="iterations"/> generated files (in a short run).</summary>
-    public static void Sample(Gen<FuzzInput> gen, long iterations, string property)
+    public static void Sample(Gen<FuzzInput> gen, long iterations, string test)
     {
         ArgumentNullException.ThrowIfNull(gen);
+        var harvest = Environment.GetEnvironmentVariable("PUBLISHING_FUZZ_HARVEST") == "1";
+        var found = new ConcurrentDictionary<string, (FuzzInput Input, WorkerResult Result)>(StringComparer.Ordinal);
         gen.Sample(
             input =>
             {
                 var result = Run(input);
                 if (!result.Held)
                 {
-                    Keep(property, input, result);
-                    throw new PropertyException(result.ToString());
+                    found.AddOrUpdate(result.Signature, (input, result), (_, old) => input.Content.Length < old.Input.Content.Length ? (input, result) : old);
+                    Keep(test, input, result);
+                    if (!harvest)
+                    {
+                        throw new PropertyException(result.ToString());
+                    }
                 }
             },
             iter: IsLong ? -1 : iterations,
             print: input => input.ToString());
+        if (!found.IsEmpty)
+        {
+            throw new PropertyException($"{found.Count} distinct failures (smallest inputs in {FailuresFolder}):\n" + string.Join(
+                "\n", found.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"- {f.Value.Result}\n  {f.Value.Input}")));
+        }
     }
 
     /// <summary>One file through a worker, with a deadline well past the oracle's own time bounds.</summary>
@@ -84,7 +98,7 @@ public static class FuzzRun
     /// <summary>Saves the smallest input so far that broke a property, one file per property and broken rule.</summary>
     private static void Keep(string test, FuzzInput input, WorkerResult result)
     {
-        var key = $"{test}-{result.Property}";
+        var key = $"{test}-{result.Property}-{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(result.Signature)))[..8]}";
         var kept = Smallest.AddOrUpdate(key, input, (_, old) => input.Content.Length < old.Content.Length ? input : old);
         if (!ReferenceEquals(kept, input))
         {
