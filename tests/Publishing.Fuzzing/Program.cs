@@ -39,6 +39,7 @@ static int CheckFiles(List<string> args)
 
     var files = args.SelectMany(p => Directory.Exists(p) ? Directory.EnumerateFiles(p).Order(StringComparer.Ordinal) : (IEnumerable<string>)[p]).ToList();
     var failed = 0;
+    Worker.WarmUp();
     foreach (var file in files)
     {
         var name = extension is null ? Path.GetFileName(file) : Path.GetFileName(file) + extension;

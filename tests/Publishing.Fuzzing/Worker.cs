@@ -85,7 +85,7 @@ public static class Worker
     }
 
     /// <summary>JIT-compiles the parser, Markdig, YamlDotNet, AngleSharp and the sanitiser, whose time is not the first input's.</summary>
-    private static void WarmUp()
+    public static void WarmUp()
     {
         var markdown = """
             ---

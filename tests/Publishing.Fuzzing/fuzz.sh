@@ -34,8 +34,10 @@ case "$duration" in
 esac
 
 echo "==> Building Release into $bin" >&2
-rm -rf "$bin"
-dotnet publish "$here/Publishing.Fuzzing.csproj" -c Release -o "$bin" --nologo -v q
+rm -rf "$bin" "$out/replay"
+dotnet publish "$here/Publishing.Fuzzing.csproj" -c Release -o "$out/replay" --nologo -v q
+# Instrumented assemblies only run under afl-fuzz; crashes are replayed with the untouched copy.
+cp -r "$out/replay" "$bin"
 
 # The code under test and the two parsers it leans on; not the BCL, AngleSharp or HtmlSanitizer (the oracle).
 for dll in Publishing.Domain.dll YamlDotNet.dll Markdig.dll; do
@@ -68,7 +70,9 @@ fi
 
 crashes=("$findings"/default/crashes/id:*)
 if [[ -e ${crashes[0]} ]]; then
-  echo "==> Replaying ${#crashes[@]} crashes with the oracle" >&2
-  dotnet "$bin/Publishing.Fuzzing.dll" check --as ".$format" "${crashes[@]}" || true
+  echo "==> Replaying ${#crashes[@]} crashes with the oracle, one process each (a stack overflow ends its own)" >&2
+  for crash in "${crashes[@]}"; do
+    timeout 120 dotnet "$out/replay/Publishing.Fuzzing.dll" check --as ".$format" "$crash" 2>&1 | head -n 1 || true
+  done | sed 's/^[^:]*crashes\/[^:]*:[^:]*: //' | sort | uniq -c | sort -rn >&2
 fi
 exit "$status"
