@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -25,6 +26,30 @@ public sealed class ArticlePageRenderer
 
     private readonly MarkdownPipeline _markdown = ArticleMarkdown.Pipeline;
 
+    /// <summary>
+    /// The page, or the rejection when the article cannot be rendered: Markdig stops at its own nesting limit (lists
+    /// nested by indentation, emphasis inside emphasis) past what the parser checks line by line, and nothing but the
+    /// article's content goes into rendering, so any failure would fail again on a retry. Never throws on content.
+    /// </summary>
+    public bool TryRender(ArticlePageModel model, [NotNullWhen(true)] out RenderedPage? page, [NotNullWhen(false)] out Rejection? rejection)
+    {
+        rejection = null;
+        try
+        {
+            page = Render(model);
+            return true;
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
+        {
+            page = null;
+            rejection = e is ArgumentException && e.Message.Contains("nested", StringComparison.OrdinalIgnoreCase)
+                ? new Rejection(RejectionCode.TooComplex, "the Markdown nests lists, block quotes or emphasis too deeply to be rendered")
+                : new Rejection(RejectionCode.Unreadable, $"the article could not be rendered ({e.GetType().Name}: {e.Message})");
+            return false;
+        }
+    }
+
+    /// <remarks>Throws Markdig's <see cref="ArgumentException"/> past its nesting limit; <see cref="TryRender"/> makes that a rejection.</remarks>
     public RenderedPage Render(ArticlePageModel model)
     {
         ArgumentNullException.ThrowIfNull(model);

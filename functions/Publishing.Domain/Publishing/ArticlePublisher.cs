@@ -117,7 +117,8 @@ public sealed partial class ArticlePublisher(
 
         var published = article.Published ?? record.Listing?.Published ?? FirstSeen(properties);
         var url = _options.ArticleUrl(article.Slug);
-        if (!TryRender(article, published, url, out var page, out var unrenderable))
+        var model = new ArticlePageModel(article, published, url, new SiteInfo(_options.SiteName, _options.Language, _options.PublicBaseUrl));
+        if (!renderer.TryRender(model, out var page, out var unrenderable))
         {
             return await RejectAsync(file.Name, version, unrenderable, liveSlug, cancellationToken);
         }
@@ -161,36 +162,6 @@ public sealed partial class ArticlePublisher(
 
         await RecordAsync(file.Name, version, SubmissionState.Published, article.Slug, rejection: null, cancellationToken);
         return new PublishOutcome.Published(article.Slug, url);
-    }
-
-    /// <summary>
-    /// The page, or the rejection when rendering throws: Markdig stops at its own nesting limit (lists nested by
-    /// indentation, emphasis inside emphasis), past what the parser checks line by line.
-    /// </summary>
-    private bool TryRender(
-        Article article,
-        DateTimeOffset published,
-        Uri url,
-        [NotNullWhen(true)] out RenderedPage? page,
-        [NotNullWhen(false)] out Rejection? rejection)
-    {
-        rejection = null;
-        try
-        {
-            page = renderer.Render(new ArticlePageModel(
-                article, published, url, new SiteInfo(_options.SiteName, _options.Language, _options.PublicBaseUrl)));
-            return true;
-        }
-        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
-        {
-            // Nothing but the article's content goes into rendering, so retrying would fail the same way.
-            LogRenderFailed(e);
-            page = null;
-            rejection = e is ArgumentException && e.Message.Contains("nested", StringComparison.OrdinalIgnoreCase)
-                ? new Rejection(RejectionCode.TooComplex, "the Markdown nests lists, block quotes or emphasis too deeply to be rendered")
-                : new Rejection(RejectionCode.Unreadable, $"the article could not be rendered ({e.GetType().Name}: {e.Message})");
-            return false;
-        }
     }
 
     /// <summary>A slug claimed by a file that has not published it for longer than any publish takes.</summary>
@@ -349,9 +320,6 @@ public sealed partial class ArticlePublisher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected '{Name}': {Reason}")]
     private partial void LogRejected(string name, string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Rendering failed; the file is rejected")]
-    private partial void LogRenderFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Nothing to do for '{Name}': {Outcome}")]
     private partial void LogSkipped(string name, string outcome);
