@@ -36,6 +36,12 @@ public static class ArticleLimits
 
     public const int MaxHeadings = 1_000;
 
+    /// <summary>
+    /// Footnote definitions (<c>[^1]: …</c>). Each renders a note, a back-link and a reference: about 230 µs and 23 KB
+    /// of allocations apiece here, so 40,000 in a 1 MiB file would take seconds to publish.
+    /// </summary>
+    public const int MaxFootnotes = 500;
+
     /// <summary>Block quotes and list items opened on one line; Markdig itself stops at 128.</summary>
     public const int MaxNestingDepth = 32;
 

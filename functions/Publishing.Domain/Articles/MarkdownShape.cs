@@ -13,6 +13,7 @@ internal static class MarkdownShape
     public static Rejection? Check(IReadOnlyList<string> lines, int bodyStart)
     {
         var headings = 0;
+        var footnotes = 0;
         var previousBlank = true;
         var (brackets, emphasis, paragraphStart) = (0, 0, bodyStart);
         for (var i = bodyStart; i < lines.Count; i++)
@@ -32,6 +33,14 @@ internal static class MarkdownShape
                 return new Rejection(
                     RejectionCode.TooComplex,
                     $"the article has more than {ArticleLimits.MaxHeadings:N0} headings",
+                    lineNumber);
+            }
+
+            if (IsFootnoteDefinition(line) && ++footnotes > ArticleLimits.MaxFootnotes)
+            {
+                return new Rejection(
+                    RejectionCode.TooComplex,
+                    $"the article has more than {ArticleLimits.MaxFootnotes} footnotes",
                     lineNumber);
             }
 
@@ -83,6 +92,19 @@ internal static class MarkdownShape
         }
 
         return !previousBlank && text[0] is '=' or '-' && text.TrimEnd().TrimStart(text[0]).IsEmpty;
+    }
+
+    /// <summary>A footnote definition, <c>[^label]: text</c>, indented at most three spaces; an upper bound like the heading count.</summary>
+    private static bool IsFootnoteDefinition(ReadOnlySpan<char> line)
+    {
+        var text = line.TrimStart(' ');
+        if (line.Length - text.Length > 3 || !text.StartsWith("[^"))
+        {
+            return false;
+        }
+
+        var close = text.IndexOf("]:");
+        return close > 2;
     }
 
     /// <summary>Runs of <c>*</c>, <c>_</c> or <c>~</c>: each may open or close emphasis.</summary>

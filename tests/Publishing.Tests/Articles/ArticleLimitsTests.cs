@@ -220,6 +220,17 @@ public sealed class ArticleLimitsTests
     }
 
     [Fact]
+    public void More_footnotes_than_the_limit_are_rejected_at_the_first_one_past_it()
+    {
+        var notes = string.Concat(Enumerable.Range(0, ArticleLimits.MaxFootnotes + 1).Select(i => $"Text[^{i}].\n\n[^{i}]: A note.\n\n"));
+
+        var rejection = Rejected("footnotes.md", Markdown("", notes));
+
+        Assert.Equal(RejectionCode.TooComplex, rejection.Code);
+        Assert.Equal(5 + (4 * ArticleLimits.MaxFootnotes) + 2, rejection.Line);
+    }
+
+    [Fact]
     public void Block_quotes_nested_1000_deep_are_rejected_with_their_line()
     {
         var rejection = Rejected("quotes.md", Markdown("", "Intro.\n\n" + new string('>', 1_000) + " deep\n"));
