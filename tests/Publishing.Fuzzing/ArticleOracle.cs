@@ -180,17 +180,7 @@ public static class ArticleOracle
             throw new PropertyViolationException(ArticleProperty.RenderThrows, Describe(e), e);
         }
 
-        var listed = new ListedArticle
-        {
-            Slug = article.Slug,
-            Title = article.Title,
-            Summary = page.Description,
-            Author = article.Author,
-            Source = article.Source,
-            Published = published,
-            Updated = article.Updated,
-            Tags = article.Tags,
-        };
+        var listed = ListedArticle.For(article, published, page.Description);
 
         // Every tag's name is in the entry (as a category); the feed's own tag is the first, else a listing's.
         var tag = article.Tags.Count > 0 ? article.Tags[0] : new Tag("news", "News");

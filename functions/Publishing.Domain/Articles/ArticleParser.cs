@@ -47,7 +47,8 @@ public static class ArticleParser
 
         try
         {
-            text = WithoutControls(text);
+            // Control characters never reach a page or a feed; blanking them keeps every line number.
+            text = XmlSafeText.Blank(text);
             return ArticleFormats.FromName(blobName) == ArticleFormat.Markdown
                 ? ParseMarkdown(blobName, text)
                 : ParsePlainText(blobName, text);
@@ -55,7 +56,7 @@ public static class ArticleParser
         catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
         {
             // A defect of ours or of a library, found by a file: the editor gets a reason and the delivery is not retried.
-            return new Rejection(RejectionCode.Unreadable, $"the file could not be read ({e.GetType().Name}: {e.Message})");
+            return Rejection.Unreadable("the file could not be read", e);
         }
     }
 
@@ -267,27 +268,6 @@ public static class ArticleParser
         {
             ArrayPool<char>.Shared.Return(buffer);
         }
-    }
-
-    /// <summary>
-    /// The text with the control characters XML cannot carry (all of C0 but tab and line breaks, and U+FFFE/U+FFFF)
-    /// turned into spaces: pasted text brings vertical tabs and form feeds, and none may reach a page or a feed.
-    /// Line numbers stay as they were.
-    /// </summary>
-    private static string WithoutControls(string text)
-    {
-        if (XmlSafeText.IndexOfUnsafe(text) < 0)
-        {
-            return text;
-        }
-
-        return string.Create(text.Length, text, static (chars, source) =>
-        {
-            for (var i = 0; i < source.Length; i++)
-            {
-                chars[i] = XmlSafeText.IsAllowed(source[i]) || char.IsSurrogate(source[i]) ? source[i] : ' ';
-            }
-        });
     }
 
     private static int LineAt(string text, int index) => text.AsSpan(0, index).Count('\n') + 1;

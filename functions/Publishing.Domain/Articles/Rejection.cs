@@ -5,6 +5,13 @@ namespace Publishing.Articles;
 public sealed record Rejection(RejectionCode Code, string Reason, int? Line = null)
 {
     public override string ToString() => Line is { } line ? $"line {line}: {Reason}" : Reason;
+
+    /// <summary>The rejection for an exception a parser or renderer threw on a file: <paramref name="what"/> failed, and how.</summary>
+    public static Rejection Unreadable(string what, Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return new(RejectionCode.Unreadable, $"{what} ({exception.GetType().Name}: {exception.Message})");
+    }
 }
 
 public enum RejectionCode

@@ -36,7 +36,15 @@ public static class XmlSafeText
     }
 
     /// <summary><paramref name="text"/> without the characters XML cannot carry (controls, lone surrogates, U+FFFE, U+FFFF).</summary>
-    public static string Clean(string text)
+    public static string Clean(string text) => Replace(text, replacement: null);
+
+    /// <summary>
+    /// <paramref name="text"/> with a space for each character XML cannot carry, so positions (and line numbers) stay
+    /// as they were: pasted text brings vertical tabs and form feeds.
+    /// </summary>
+    public static string Blank(string text) => Replace(text, replacement: ' ');
+
+    private static string Replace(string text, char? replacement)
     {
         ArgumentNullException.ThrowIfNull(text);
         var first = IndexOfUnsafe(text);
@@ -57,6 +65,10 @@ public static class XmlSafeText
             else if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
             {
                 clean.Append(c).Append(text[++i]);
+            }
+            else if (replacement is { } blank)
+            {
+                clean.Append(blank);
             }
         }
 

@@ -23,6 +23,23 @@ public sealed record ListedArticle
     public DateTimeOffset? Updated { get; init; }
 
     public IReadOnlyList<Tag> Tags { get; init; } = [];
+
+    /// <summary>What the listings show of <paramref name="article"/>, published at <paramref name="published"/>, with its page's description.</summary>
+    public static ListedArticle For(Article article, DateTimeOffset published, string summary)
+    {
+        ArgumentNullException.ThrowIfNull(article);
+        return new ListedArticle
+        {
+            Slug = article.Slug,
+            Title = article.Title,
+            Summary = summary,
+            Author = article.Author,
+            Source = article.Source,
+            Published = published,
+            Updated = article.Updated,
+            Tags = article.Tags,
+        };
+    }
 }
 
 /// <summary>The columns a <see cref="ListedArticle"/> takes in a table entity (tag index entries and article records alike).</summary>

@@ -44,7 +44,7 @@ public sealed class ArticlePageRenderer
             page = null;
             rejection = e is ArgumentException && e.Message.Contains("nested", StringComparison.OrdinalIgnoreCase)
                 ? new Rejection(RejectionCode.TooComplex, "the Markdown nests lists, block quotes or emphasis too deeply to be rendered")
-                : new Rejection(RejectionCode.Unreadable, $"the article could not be rendered ({e.GetType().Name}: {e.Message})");
+                : Rejection.Unreadable("the article could not be rendered", e);
             return false;
         }
     }

@@ -25,7 +25,7 @@ public sealed record ArticleRecord
     public ETag ETag { get; init; }
 
     /// <summary>When the record was last written (the entity's timestamp); null for a record not read from storage.</summary>
-    public DateTimeOffset? ClaimedAt { get; init; }
+    public DateTimeOffset? WrittenAt { get; init; }
 }
 
 /// <summary>The <c>articles</c> table: one entity per slug, partitioned by slug.</summary>
@@ -61,18 +61,18 @@ public sealed class ArticleCatalog(StorageLayout storage)
         }
     }
 
-    /// <summary>Replaces the record if it has not changed since it was read; false when it has.</summary>
-    public async Task<bool> TryReplaceAsync(ArticleRecord record, CancellationToken cancellationToken)
+    /// <summary>Replaces the record if it has not changed since it was read, returning it as written; null when it has changed.</summary>
+    public async Task<ArticleRecord?> TryReplaceAsync(ArticleRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         try
         {
-            await storage.Articles.UpdateEntityAsync(ToEntity(record), record.ETag, TableUpdateMode.Replace, cancellationToken);
-            return true;
+            var response = await storage.Articles.UpdateEntityAsync(ToEntity(record), record.ETag, TableUpdateMode.Replace, cancellationToken);
+            return record with { ETag = response.Headers.ETag ?? default };
         }
         catch (RequestFailedException e) when (e.IsPreconditionFailed() || e.IsNotFound())
         {
-            return false;
+            return null;
         }
     }
 
@@ -108,6 +108,6 @@ public sealed class ArticleCatalog(StorageLayout storage)
         SourceETag = entity.GetString("SourceETag") ?? "",
         IndexKey = entity.GetString("IndexKey") ?? "",
         ETag = entity.ETag,
-        ClaimedAt = entity.Timestamp,
+        WrittenAt = entity.Timestamp,
     };
 }

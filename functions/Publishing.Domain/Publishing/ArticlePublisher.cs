@@ -103,8 +103,7 @@ public sealed partial class ArticlePublisher(
             // The claimant never published: its deliveries failed for good, or it was renamed before they were done.
             // Taking the claim over (conditionally) keeps the slug from being held by a file with no outcome.
             record = await catalog.TryReplaceAsync(record with { Owner = file.Name }, cancellationToken)
-                ? await catalog.GetAsync(article.Slug, cancellationToken) ?? record
-                : throw new InvalidOperationException($"The claim on '{article.Slug}' changed while '{file.Name}' was taking it over; retrying.");
+                ?? throw new InvalidOperationException($"The claim on '{article.Slug}' changed while '{file.Name}' was taking it over; retrying.");
         }
 
         if (record.Owner != file.Name)
@@ -123,17 +122,7 @@ public sealed partial class ArticlePublisher(
             return await RejectAsync(file.Name, version, unrenderable, liveSlug, cancellationToken);
         }
 
-        var listed = new ListedArticle
-        {
-            Slug = article.Slug,
-            Title = article.Title,
-            Summary = page.Description,
-            Author = article.Author,
-            Source = article.Source,
-            Published = published,
-            Updated = article.Updated,
-            Tags = article.Tags,
-        };
+        var listed = ListedArticle.For(article, published, page.Description);
         var indexKey = TagIndex.KeyFor(published, article.Slug);
 
         await pages.WriteArticleAsync(article.Slug, page.Html, cancellationToken);
@@ -149,7 +138,7 @@ public sealed partial class ArticlePublisher(
         var replaced = await catalog.TryReplaceAsync(
             record with { Listing = listed, SourceETag = version.ToString(), IndexKey = indexKey },
             cancellationToken);
-        if (!replaced)
+        if (replaced is null)
         {
             // Only possible if this delivery's lease ran out mid-way; the retry starts from the new state.
             throw new InvalidOperationException($"The record for '{article.Slug}' changed while '{file.Name}' was being published; retrying.");
@@ -166,7 +155,7 @@ public sealed partial class ArticlePublisher(
 
     /// <summary>A slug claimed by a file that has not published it for longer than any publish takes.</summary>
     private bool IsAbandonedClaim(ArticleRecord record) =>
-        record.Listing is null && record.ClaimedAt is { } claimed && time.GetUtcNow() - claimed > PublishLock.LeaseDuration * 2;
+        record.Listing is null && record.WrittenAt is { } claimed && time.GetUtcNow() - claimed > PublishLock.LeaseDuration * 2;
 
     /// <summary>
     /// Reads and parses the file version described by <paramref name="properties"/>, refusing oversized and
