@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Publishing.Local.BlobTriggers;
 using Publishing.Local.Configuration;
-using Publishing.Local.Functions;
 using Publishing.Local.Relay;
 
 namespace Publishing.Local;
@@ -11,22 +10,26 @@ namespace Publishing.Local;
 /// <summary>The local host's own services, beside the app's (which come from the function app's <c>AddPublishingApp</c>).</summary>
 internal static class LocalHostServiceCollectionExtensions
 {
-    /// <summary>The function catalog, the blob-trigger queue and its dispatcher.</summary>
-    public static IServiceCollection AddLocalFunctionsHost(this IServiceCollection services, IConfiguration configuration, FunctionCatalog catalog)
+    /// <summary>The blob-trigger queue, its dispatcher and the invoker that runs blob triggers in the worker.</summary>
+    public static IServiceCollection AddLocalFunctionsHost(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(catalog);
         services.AddOptions<LocalHostOptions>()
             .Bind(configuration.GetSection(LocalHostOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton<StorageAccounts>();
         services.AddSingleton<BlobTriggerQueue>();
+        services.AddSingleton<BlobTriggerInvoker>();
         services.AddHostedService<BlobTriggerDispatcher>();
         return services;
     }
 
     /// <summary>The event relay for <paramref name="subscriptions"/>, delivering to <c>Relay:Target</c> or to the host it runs in.</summary>
-    public static IServiceCollection AddEventRelay(this IServiceCollection services, IConfiguration configuration, RelaySubscriptions subscriptions)
+    public static IServiceCollection AddEventRelay(this IServiceCollection services, IConfiguration configuration, RelaySubscriptions subscriptions) =>
+        services.AddEventRelay(configuration, _ => subscriptions);
+
+    /// <summary>The event relay, for subscriptions known only once the app has started (the worker reports its functions).</summary>
+    public static IServiceCollection AddEventRelay(this IServiceCollection services, IConfiguration configuration, Func<IServiceProvider, RelaySubscriptions> subscriptions)
     {
         services.AddOptions<RelayOptions>()
             .Bind(configuration.GetSection(RelayOptions.SectionName))

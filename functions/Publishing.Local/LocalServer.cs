@@ -1,53 +1,52 @@
-using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Publishing.Functions;
-using Publishing.Functions.Articles;
+using Microsoft.Extensions.Options;
 using Publishing.Local.BlobTriggers;
 using Publishing.Local.Configuration;
-using Publishing.Local.Functions;
 using Publishing.Local.Http;
 using Publishing.Local.Relay;
+using Publishing.Local.Worker;
 
 namespace Publishing.Local;
 
-/// <summary>What <see cref="LocalServer.Build"/> is given; the tests use the extra settings and assemblies.</summary>
+/// <summary>What <see cref="LocalServer.Build"/> is given; the tests use the extra settings.</summary>
 internal sealed class LocalServerSetup
 {
     /// <summary>Command-line arguments, as ASP.NET Core reads them (<c>--urls http://localhost:7080</c>).</summary>
     public IReadOnlyList<string> Args { get; init; } = [];
 
-    /// <summary>The assemblies whose <c>[Function]</c> methods are served: the function app's.</summary>
-    public IReadOnlyList<Assembly> FunctionAssemblies { get; init; } = [typeof(PublishArticle).Assembly];
-
-    /// <summary>Settings above everything else (tests give each run its own container and table names).</summary>
+    /// <summary>
+    /// Settings above everything else, for the host and, except the host's own (<c>urls</c>, <c>Worker</c>,
+    /// <c>LocalHost</c>, <c>Relay</c>), for the worker too (tests give each run its own container and table names).
+    /// </summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
     public LocalSettings LocalSettings { get; init; } = LocalSettings.Load();
-
-    /// <summary>Services added after the app's (tests register what their own functions need).</summary>
-    public Action<IServiceCollection>? ConfigureServices { get; init; }
 }
 
 /// <summary>
-/// The local host: the function app's own classes served on <c>http://localhost:7071</c> where Azure Functions
-/// Core Tools cannot run, composed with the same service registrations as the function app, with the blob
-/// webhook, the blob-trigger dispatcher and the event relay beside them.
+/// The local Functions host: runs the function app's real worker process (<see cref="WorkerHost"/>) and serves
+/// it on <c>http://localhost:7071</c> as the Functions host does where Core Tools cannot run: HTTP requests are
+/// routed by the functions the worker reports and forwarded to it, and the blob webhook, the blob-trigger
+/// dispatcher and the event relay turn Azurite drops into blob-trigger invocations.
 /// </summary>
 internal static class LocalServer
 {
+    /// <summary>Setting sections that configure this host and are not passed to the worker.</summary>
+    private static readonly string[] HostSections = [WorkerOptions.SectionName, LocalHostOptions.SectionName, RelayOptions.SectionName];
+
     public static WebApplication Build(LocalServerSetup setup)
     {
         ArgumentNullException.ThrowIfNull(setup);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = [.. setup.Args],
-            // As func start runs the worker (AZURE_FUNCTIONS_ENVIRONMENT=Development), which also validates DI scopes.
             EnvironmentName = Environments.Development,
             ContentRootPath = setup.LocalSettings.RepositoryRoot ?? Directory.GetCurrentDirectory(),
         });
@@ -64,26 +63,88 @@ internal static class LocalServer
             console.TimestampFormat = "HH:mm:ss.fff ";
         });
 
-        var functionAssembly = setup.FunctionAssemblies.Count > 0 ? setup.FunctionAssemblies[0] : typeof(PublishArticle).Assembly;
-        var routePrefix = HostJson.ReadRoutePrefix(HostJson.Find(functionAssembly, setup.LocalSettings.FunctionAppDirectory));
-        var catalog = FunctionDiscovery.Discover(setup.FunctionAssemblies, builder.Configuration, routePrefix);
-
-        builder.Services.AddPublishingApp(builder.Configuration);
-        builder.Services.AddLocalFunctionsHost(builder.Configuration, catalog);
-        if (builder.Configuration.GetValue(ConfigurationPath.Combine(RelayOptions.SectionName, nameof(RelayOptions.Enabled)), defaultValue: true))
+        builder.Services.AddOptions<WorkerOptions>()
+            .Bind(builder.Configuration.GetSection(WorkerOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton(new WorkerAppSettings(WorkerSettings(setup)));
+        builder.Services.AddSingleton<WorkerHost>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<WorkerHost>());
+        builder.Services.AddPublishingStorage(builder.Configuration);
+        builder.Services.AddLocalFunctionsHost(builder.Configuration);
+        builder.Services.AddHttpForwarder();
+        builder.Services.AddSingleton<HttpFunctionForwarder>();
+        builder.Services.AddSingleton<FunctionEndpoints>();
+        if (builder.Configuration.GetValue(ConfigurationPath.Combine(LocalHostOptions.SectionName, nameof(LocalHostOptions.EnableAuth)), defaultValue: false))
         {
-            builder.Services.AddEventRelay(builder.Configuration, RelaySubscriptions.FromCatalog(catalog));
+            builder.Services.AddSingleton(services =>
+            {
+                var options = services.GetRequiredService<IOptions<LocalHostOptions>>().Value;
+                return new FunctionKeys(options.HostKey ?? FunctionKeys.Generate(), options.MasterKey ?? FunctionKeys.Generate());
+            });
         }
 
-        setup.ConfigureServices?.Invoke(builder.Services);
+        if (builder.Configuration.GetValue(ConfigurationPath.Combine(RelayOptions.SectionName, nameof(RelayOptions.Enabled)), defaultValue: true))
+        {
+            builder.Services.AddEventRelay(builder.Configuration, services => RelaySubscriptions.FromCatalog(services.GetRequiredService<WorkerHost>().Catalog));
+        }
 
         var app = builder.Build();
+        var worker = app.Services.GetRequiredService<WorkerHost>();
+        var functions = app.Services.GetRequiredService<FunctionEndpoints>();
+        _ = worker.Catalog.ContinueWith(loaded => functions.Publish(loaded.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+        if (app.Services.GetService<FunctionKeys>() is { } keys)
+        {
+            LogKeys(app.Logger, keys.HostKey, keys.MasterKey);
+        }
+
         app.UseMiddleware<LocalHttpErrors>();
-        app.MapBlobWebhook();
-        app.MapHttpFunctions(catalog);
+        app.UseMiddleware<WaitForFunctions>();
+        app.UseRouting();
+        app.UseMiddleware<NoFunctionRoute>();
+        ((IEndpointRouteBuilder)app).DataSources.Add(functions);
+        app.MapBlobWebhook().WithMetadata(HostEndpoint.Instance);
 
         // A fixed in-memory answer: the ceiling for load measurements (local host only, not a function).
-        app.MapGet("/_local/ping", () => Results.Text("pong"));
+        app.MapGet("/_local/ping", () => Results.Text("pong")).WithMetadata(HostEndpoint.Instance);
         return app;
     }
+
+    /// <summary>
+    /// The app settings the worker gets as environment variables: the settings files' values where the
+    /// environment does not set them already (as <c>func start</c> never overrides a variable), then the setup's
+    /// own settings, except those that configure this host.
+    /// </summary>
+    private static Dictionary<string, string> WorkerSettings(LocalServerSetup setup)
+    {
+        var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in setup.LocalSettings.Sources()
+                     .OfType<Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource>()
+                     .SelectMany(source => source.InitialData ?? []))
+        {
+            if (value is not null && Environment.GetEnvironmentVariable(key.Replace(ConfigurationPath.KeyDelimiter, "__", StringComparison.Ordinal)) is null)
+            {
+                settings[key] = value;
+            }
+        }
+
+        foreach (var (key, value) in setup.Settings)
+        {
+            if (value is not null && !IsHostSetting(key))
+            {
+                settings[key] = value;
+            }
+        }
+
+        return settings;
+    }
+
+    private static bool IsHostSetting(string key) =>
+        string.Equals(key, WebHostDefaults.ServerUrlsKey, StringComparison.OrdinalIgnoreCase)
+        || HostSections.Any(section => key.StartsWith(section + ConfigurationPath.KeyDelimiter, StringComparison.OrdinalIgnoreCase));
+
+    private static void LogKeys(ILogger logger, string hostKey, string masterKey) =>
+#pragma warning disable CA1848 // once, at start-up
+        logger.LogWarning("Function keys are enforced (LocalHost:EnableAuth). Host key: {HostKey}  Master key: {MasterKey}  (send one as x-functions-key or ?code=)", hostKey, masterKey);
+#pragma warning restore CA1848
 }

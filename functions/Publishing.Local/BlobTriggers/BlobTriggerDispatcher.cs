@@ -2,12 +2,12 @@ using System.Diagnostics;
 using System.Text.Json;
 using Azure;
 using Azure.Storage.Queues.Models;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Publishing.Local.Configuration;
 using Publishing.Local.Functions;
+using Publishing.Local.Worker;
 
 namespace Publishing.Local.BlobTriggers;
 
@@ -20,9 +20,9 @@ namespace Publishing.Local.BlobTriggers;
 /// </summary>
 internal sealed partial class BlobTriggerDispatcher(
     BlobTriggerQueue queue,
-    FunctionCatalog catalog,
+    WorkerHost worker,
+    BlobTriggerInvoker invoker,
     StorageAccounts accounts,
-    IServiceScopeFactory scopes,
     IOptions<LocalHostOptions> options,
     ILogger<BlobTriggerDispatcher> logger) : BackgroundService
 {
@@ -30,6 +30,20 @@ internal sealed partial class BlobTriggerDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        FunctionCatalog catalog;
+        try
+        {
+            catalog = await worker.Catalog.WaitAsync(stoppingToken);
+        }
+        catch (Exception) when (!stoppingToken.IsCancellationRequested)
+        {
+            return; // the worker never loaded the app; the host reports why and stops
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         if (catalog.BlobTriggerFunctions.Count == 0)
         {
             return;
@@ -65,7 +79,7 @@ internal sealed partial class BlobTriggerDispatcher(
                 }
             }
 
-            running.AddRange(messages.Select(m => ProcessAsync(m, stoppingToken)));
+            running.AddRange(messages.Select(m => ProcessAsync(catalog, m, stoppingToken)));
             if (messages.Length > 0 && messages.Length == room)
             {
                 continue; // there may be more waiting
@@ -85,7 +99,7 @@ internal sealed partial class BlobTriggerDispatcher(
         await Task.WhenAll(running);
     }
 
-    private async Task ProcessAsync(QueueMessage message, CancellationToken stoppingToken)
+    private async Task ProcessAsync(FunctionCatalog catalog, QueueMessage message, CancellationToken stoppingToken)
     {
         BlobTriggerMessage? trigger;
         try
@@ -124,17 +138,19 @@ internal sealed partial class BlobTriggerDispatcher(
         var started = Stopwatch.GetTimestamp();
         try
         {
-            if (!await blob.ExistsAsync(stoppingToken))
+            IDictionary<string, string> metadata;
+            try
+            {
+                metadata = (await blob.GetPropertiesAsync(cancellationToken: stoppingToken)).Value.Metadata;
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
             {
                 LogBlobGone(function.Name, bindingData["blobTrigger"]);
                 await DeleteAsync(message, stoppingToken);
                 return;
             }
 
-            await using (var scope = scopes.CreateAsyncScope())
-            {
-                await function.Method.InvokeAsync(scope.ServiceProvider, new BlobTriggerInvocation(blob, bindingData), stoppingToken);
-            }
+            await invoker.InvokeAsync(function, blob, metadata.AsReadOnly(), bindingData, stoppingToken);
 
             var elapsed = Stopwatch.GetElapsedTime(started);
             LogExecuted(function.Name, bindingData["blobTrigger"], message.DequeueCount, elapsed.TotalMilliseconds);

@@ -25,4 +25,6 @@ internal sealed record BlobTriggerMessage
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(BlobTriggerMessage))]
+[JsonSerializable(typeof(BlobReference))]
+[JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
 internal sealed partial class BlobTriggerMessageJson : JsonSerializerContext;

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Publishing.Local.Functions;
 using Publishing.Local.Http;
+using Publishing.Local.Worker;
 
 namespace Publishing.Local.BlobTriggers;
 
@@ -27,7 +28,8 @@ internal static partial class BlobWebhook
 
     private static async Task HandleAsync(HttpContext context)
     {
-        var catalog = context.RequestServices.GetRequiredService<FunctionCatalog>();
+        // Requests reach this endpoint only once the worker's functions are known (WaitForFunctions).
+        var catalog = await context.RequestServices.GetRequiredService<WorkerHost>().Catalog;
         var queue = context.RequestServices.GetRequiredService<BlobTriggerQueue>();
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(BlobWebhook).FullName ?? nameof(BlobWebhook));
         var functionName = context.Request.Query["functionName"].ToString();

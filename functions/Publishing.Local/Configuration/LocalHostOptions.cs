@@ -4,9 +4,9 @@ using Publishing.Storage;
 namespace Publishing.Local.Configuration;
 
 /// <summary>
-/// How the local host runs Event Grid-sourced blob triggers, bound from the <c>LocalHost</c> section
-/// (<c>LocalHost__MaxDequeueCount</c> in local.settings.json or the environment). The defaults are the
-/// Functions host's, except for the retry delays, which are short because a developer is waiting.
+/// How the local host runs Event Grid-sourced blob triggers and checks function keys, bound from the
+/// <c>LocalHost</c> section (<c>LocalHost__MaxDequeueCount</c> in local.settings.json or the environment). The
+/// defaults are the Functions host's.
 /// </summary>
 internal sealed class LocalHostOptions
 {
@@ -26,9 +26,12 @@ internal sealed class LocalHostOptions
     [Range(1, 100)]
     public int MaxDequeueCount { get; set; } = 5;
 
-    /// <summary>Wait before the first retry; doubled for each further one (1 s, 2 s, 4 s, 8 s with the defaults).</summary>
+    /// <summary>
+    /// Wait before the first retry; doubled for each further one. None by default, as in the host: its shared
+    /// blob queue uses the default queue options (visibility timeout 0), so a failed message is tried again at once.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
-    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.Zero;
 
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
@@ -47,6 +50,15 @@ internal sealed class LocalHostOptions
     /// <summary>Messages processed at once (the host's queue <c>batchSize</c> default is 16).</summary>
     [Range(1, 32)]
     public int BatchSize { get; set; } = 16;
+
+    /// <summary>Enforce function keys on HTTP functions, as <c>func start --enableAuth</c> does; off by default, as under <c>func start</c>.</summary>
+    public bool EnableAuth { get; set; }
+
+    /// <summary>The key that opens <c>Function</c>-level routes when keys are enforced; made up at start when not set.</summary>
+    public string? HostKey { get; set; }
+
+    /// <summary>The key that opens every route when keys are enforced; made up at start when not set.</summary>
+    public string? MasterKey { get; set; }
 
     public TimeSpan RetryDelayAfter(int dequeueCount)
     {

@@ -120,6 +120,9 @@ internal sealed class LocalSettings
         // Azure.Core logs every 404 as a warning, and the app meets 404s in its normal course (a page not published yet).
         ["Logging:LogLevel:Azure"] = "Error",
         ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
+        // The local host's forwarding to the worker logs every request at Information.
+        ["Logging:LogLevel:Yarp"] = "Warning",
+        ["Logging:LogLevel:Grpc"] = "Warning",
     };
 }
 

@@ -1,14 +1,16 @@
-using Azure.Storage.Blobs;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Azure.Functions.Worker;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.Extensions.Configuration;
 using Publishing.Local.BlobTriggers;
+using Publishing.Local.Configuration;
+using Publishing.Storage;
 
 namespace Publishing.Local.Functions;
 
 /// <summary>
-/// The functions the local host serves, found by reflection over the function assemblies
-/// (<see cref="FunctionDiscovery"/>). A test holds this against the build's <c>functions.metadata</c>, so the
-/// local host and the real one cannot drift apart.
+/// The functions the local host serves, built from the metadata the worker reports when it starts (worker
+/// indexing, as in Azure): each HTTP function's route, methods and authorization level, each blob trigger's path.
+/// What the local host cannot serve stops it at start-up with every problem named, instead of failing at the first
+/// request. A test holds this catalog against the build's <c>functions.metadata</c>, which <c>func start</c> reads.
 /// </summary>
 internal sealed class FunctionCatalog(string routePrefix, IReadOnlyList<HttpFunction> httpFunctions, IReadOnlyList<BlobTriggerFunction> blobTriggerFunctions)
 {
@@ -18,6 +20,7 @@ internal sealed class FunctionCatalog(string routePrefix, IReadOnlyList<HttpFunc
     /// <summary><c>extensions.http.routePrefix</c> of host.json (the Functions default is <c>api</c>).</summary>
     public string RoutePrefix { get; } = routePrefix;
 
+    /// <summary>In the order the worker reported them, which is the order the host matches routes in.</summary>
     public IReadOnlyList<HttpFunction> HttpFunctions { get; } = httpFunctions;
 
     public IReadOnlyList<BlobTriggerFunction> BlobTriggerFunctions { get; } = blobTriggerFunctions;
@@ -35,12 +38,135 @@ internal sealed class FunctionCatalog(string routePrefix, IReadOnlyList<HttpFunc
             : functionId;
         return BlobTriggerFunctions.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));
     }
+
+    /// <summary>
+    /// The catalog of <paramref name="functions"/> (from the worker, or from functions.metadata), with app-setting
+    /// references in blob paths resolved against <paramref name="settings"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A function the local host cannot serve, with every problem listed.</exception>
+    public static FunctionCatalog From(IEnumerable<FunctionMetadata> functions, IConfiguration settings, string routePrefix)
+    {
+        ArgumentNullException.ThrowIfNull(functions);
+        ArgumentNullException.ThrowIfNull(settings);
+        var problems = new List<string>();
+        var http = new List<HttpFunction>();
+        var blobs = new List<BlobTriggerFunction>();
+        foreach (var function in functions)
+        {
+            try
+            {
+                var triggers = function.Bindings.Where(b => b.Type.EndsWith("Trigger", StringComparison.OrdinalIgnoreCase)).ToList();
+                if (triggers.Count != 1)
+                {
+                    throw new NotSupportedException($"has {triggers.Count} triggers; a function has exactly one.");
+                }
+
+                var others = function.Bindings.Where(b => b != triggers[0] && !IsHttpReturn(b)).Select(b => $"{b.Type} '{b.Name}'").ToList();
+                if (others.Count > 0)
+                {
+                    throw new NotSupportedException($"has bindings besides its trigger ({string.Join(", ", others)}); the local host supports none.");
+                }
+
+                var trigger = triggers[0];
+                if (trigger.IsHttpTrigger)
+                {
+                    http.Add(HttpFunctionOf(function, trigger, routePrefix));
+                }
+                else if (trigger.IsBlobTrigger)
+                {
+                    blobs.Add(BlobTriggerFunctionOf(function, trigger, settings));
+                }
+                else
+                {
+                    throw new NotSupportedException(
+                        $"has a {trigger.Type}; the local host runs HTTP and Event Grid blob triggers only. Extend Publishing.Local (Functions/FunctionCatalog.cs) to serve it.");
+                }
+            }
+            catch (Exception e) when (e is NotSupportedException or FormatException or InvalidOperationException)
+            {
+                problems.Add($"Function '{function.Name}' {e.Message}");
+            }
+        }
+
+        foreach (var duplicate in http.Select(f => f.Name).Concat(blobs.Select(f => f.Name))
+                     .GroupBy(n => n, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
+        {
+            problems.Add($"Function name '{duplicate.Key}' is used {duplicate.Count()} times; function names are unique in an app.");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException(
+                "The local host cannot serve the function app as it is:" + Environment.NewLine
+                + string.Join(Environment.NewLine, problems.Select(p => "  - " + p)));
+        }
+
+        return new FunctionCatalog(routePrefix, http, blobs);
+    }
+
+    /// <summary>The <c>$return</c> HTTP output the worker SDK declares for functions returning an HTTP response.</summary>
+    private static bool IsHttpReturn(BindingMetadata binding) =>
+        string.Equals(binding.Type, "http", StringComparison.OrdinalIgnoreCase)
+        && string.Equals(binding.Direction, "Out", StringComparison.OrdinalIgnoreCase);
+
+    private static HttpFunction HttpFunctionOf(FunctionMetadata function, BindingMetadata trigger, string routePrefix)
+    {
+        var route = trigger.Route ?? function.Name;
+        var pattern = string.Join('/', new[] { routePrefix.Trim('/'), route.Trim('/') }.Where(s => s.Length > 0));
+        try
+        {
+            RoutePatternFactory.Parse(pattern);
+        }
+        catch (RoutePatternException e)
+        {
+            throw new FormatException($"has the route '{route}', which is not a valid route template: {e.Message}", e);
+        }
+
+        return new HttpFunction
+        {
+            Name = function.Name,
+            WorkerFunctionId = function.FunctionId,
+            TriggerParameter = trigger.Name,
+            Methods = trigger.Methods?.Select(m => m.ToLowerInvariant()).ToArray() ?? [],
+            Route = route,
+            RoutePattern = pattern,
+            AuthorizationLevel = Enum.TryParse<AuthorizationLevel>(trigger.AuthLevel, ignoreCase: true, out var level)
+                ? level
+                : throw new FormatException($"has the authorization level '{trigger.AuthLevel}', which is not one of {string.Join(", ", Enum.GetNames<AuthorizationLevel>())}."),
+        };
+    }
+
+    private static BlobTriggerFunction BlobTriggerFunctionOf(FunctionMetadata function, BindingMetadata trigger, IConfiguration settings)
+    {
+        if (!string.Equals(trigger.Source, "EventGrid", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new NotSupportedException(
+                $"uses a {trigger.Source ?? "LogsAndContainerScan"} blob trigger; the local host runs Event Grid-sourced blob triggers only, as the Flex Consumption plan does (Source = BlobTriggerSource.EventGrid).");
+        }
+
+        var path = trigger.Path ?? throw new FormatException("has a blob trigger without a path.");
+        return new BlobTriggerFunction
+        {
+            Name = function.Name,
+            WorkerFunctionId = function.FunctionId,
+            TriggerParameter = trigger.Name,
+            Path = path,
+            Connection = string.IsNullOrEmpty(trigger.Connection) ? StorageConnection.Name : trigger.Connection,
+            Pattern = BlobPathPattern.Parse(AppSettingReferences.Resolve(path, settings)),
+        };
+    }
 }
 
-/// <summary>An HTTP-triggered function: its route (with the route prefix applied) and methods, as mapped in ASP.NET Core.</summary>
+/// <summary>An HTTP-triggered function: its route (with the route prefix applied), methods and authorization level.</summary>
 internal sealed class HttpFunction
 {
     public required string Name { get; init; }
+
+    /// <summary>The id the worker gave the function when it reported it (null when read from functions.metadata).</summary>
+    public required string? WorkerFunctionId { get; init; }
+
+    /// <summary>The trigger's binding name, which an invocation's input data is keyed by.</summary>
+    public required string TriggerParameter { get; init; }
 
     /// <summary>Lower-case, as in functions.metadata; empty for "any method".</summary>
     public required IReadOnlyList<string> Methods { get; init; }
@@ -51,10 +177,8 @@ internal sealed class HttpFunction
     /// <summary>The route as served: the route prefix, then <see cref="Route"/>.</summary>
     public required string RoutePattern { get; init; }
 
-    /// <remarks>Not enforced locally, as <c>func start</c> does not enforce it either.</remarks>
+    /// <remarks>Enforced only when the host runs with <c>LocalHost:EnableAuth</c>, as <c>func start</c> enforces it only with <c>--enableAuth</c>.</remarks>
     public required AuthorizationLevel AuthorizationLevel { get; init; }
-
-    public required FunctionMethod<HttpContext> Method { get; init; }
 }
 
 /// <summary>A blob-triggered function: the container it watches and how a blob's name binds to its parameters.</summary>
@@ -62,21 +186,31 @@ internal sealed class BlobTriggerFunction
 {
     public required string Name { get; init; }
 
+    /// <summary>How the host names the function in webhook calls and queue messages (<c>Host.Functions.X</c>).</summary>
     public string FunctionId => FunctionCatalog.HostFunctionPrefix + Name;
+
+    /// <summary>The id the worker gave the function when it reported it (null when read from functions.metadata).</summary>
+    public required string? WorkerFunctionId { get; init; }
+
+    /// <summary>The trigger's binding name, which an invocation's input data is keyed by.</summary>
+    public required string TriggerParameter { get; init; }
 
     /// <summary>The path as the function declares it, app-setting references unresolved (functions.metadata's <c>path</c>).</summary>
     public required string Path { get; init; }
-
-    public required BlobTriggerSource Source { get; init; }
 
     /// <summary>The name of the storage connection setting (<c>AzureWebJobsStorage</c> unless the trigger names another).</summary>
     public required string Connection { get; init; }
 
     /// <summary><see cref="Path"/> resolved against the app settings.</summary>
     public required BlobPathPattern Pattern { get; init; }
-
-    public required FunctionMethod<BlobTriggerInvocation> Method { get; init; }
 }
 
-/// <summary>What a blob trigger fires with: the blob, and the binding data its name yields (<c>{name}</c> and the like).</summary>
-internal sealed record BlobTriggerInvocation(BlobClient Blob, IReadOnlyDictionary<string, string> BindingData);
+/// <summary>An HTTP trigger's <c>authLevel</c>, as the Functions host reads it from the function metadata.</summary>
+internal enum AuthorizationLevel
+{
+    Anonymous,
+    User,
+    Function,
+    System,
+    Admin,
+}

@@ -30,7 +30,13 @@ internal static class FunctionMetadataFile
     }
 }
 
-internal sealed record FunctionMetadata(string Name, string? EntryPoint, IReadOnlyList<BindingMetadata> Bindings);
+/// <summary>A function as functions.metadata lists it, or as the worker reports it (with its <see cref="FunctionId"/>).</summary>
+internal sealed record FunctionMetadata(string Name, string? EntryPoint, IReadOnlyList<BindingMetadata> Bindings)
+{
+    /// <summary>The worker's id for the function, which invocations name; not in functions.metadata.</summary>
+    [JsonIgnore]
+    public string? FunctionId { get; init; }
+}
 
 internal sealed record BindingMetadata(
     string Name,
@@ -50,4 +56,5 @@ internal sealed record BindingMetadata(
 
 [JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true)]
 [JsonSerializable(typeof(List<FunctionMetadata>))]
+[JsonSerializable(typeof(BindingMetadata))]
 internal sealed partial class FunctionMetadataJson : JsonSerializerContext;

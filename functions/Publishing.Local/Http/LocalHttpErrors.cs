@@ -1,14 +1,12 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Publishing.Functions.Http;
-using Publishing.Local.Functions;
 
 namespace Publishing.Local.Http;
 
 /// <summary>
-/// The local host's own error answers, as problem details: <c>404</c> for a path no function serves,
-/// <c>405</c> for a method a function's route does not accept, and for an exception a function lets escape the
-/// answer the function app gives (<see cref="HttpFaults"/>: 503 for storage faults, else 500; logged, no stack trace). What a function answers itself is passed through untouched.
+/// The local host's answer to a failure of its own (never a function's: the worker answers for those): a request
+/// Kestrel could not read gets 400, a bug in the host 500, both as problem details without internals. A client
+/// that has gone gets nothing.
 /// </summary>
 internal sealed partial class LocalHttpErrors(RequestDelegate next, ILogger<LocalHttpErrors> logger)
 {
@@ -20,45 +18,31 @@ internal sealed partial class LocalHttpErrors(RequestDelegate next, ILogger<Loca
         }
         catch (Exception) when (context.RequestAborted.IsCancellationRequested)
         {
-            return; // the client has gone; nobody is listening for an answer
+            // The client has gone; nobody is listening for an answer.
         }
         catch (BadHttpRequestException e) when (!context.Response.HasStarted)
         {
             context.Response.Clear();
             await Problems.WriteAsync(context, e.StatusCode, "Bad request", e.Message);
-            return;
         }
         catch (Exception e) when (!context.Response.HasStarted)
         {
-            var function = context.GetEndpoint()?.Metadata.GetMetadata<HttpFunction>()?.Name ?? context.GetEndpoint()?.DisplayName ?? "(none)";
-            LogUnhandled(e, context.Request.Method, context.Request.Path, function);
+            LogUnhandled(e, context.Request.Method, context.Request.Path);
             context.Response.Clear();
-            // The answer the function app's own worker middleware gives: 503 for storage faults, else 500.
-            await HttpFaults.ToResult(e, context).ExecuteAsync(context);
-            return;
-        }
-
-        if (context.Response.HasStarted || context.Response.ContentType is not null
-            || context.GetEndpoint()?.Metadata.GetMetadata<HttpFunction>() is not null)
-        {
-            return;
-        }
-
-        switch (context.Response.StatusCode)
-        {
-            case StatusCodes.Status404NotFound:
-                await Problems.WriteAsync(
-                    context, StatusCodes.Status404NotFound, "Not Found",
-                    $"No function serves {context.Request.Method} {context.Request.Path}.");
-                break;
-            case StatusCodes.Status405MethodNotAllowed:
-                await Problems.WriteAsync(
-                    context, StatusCodes.Status405MethodNotAllowed, "Method Not Allowed",
-                    $"{context.Request.Path} does not accept {context.Request.Method}; it accepts {context.Response.Headers.Allow}.");
-                break;
+            await Problems.WriteAsync(context, StatusCodes.Status500InternalServerError, "Unexpected error", "The local host failed to handle the request. It has been logged.");
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception in {Method} {Path} (function '{Function}')")]
-    private partial void LogUnhandled(Exception exception, string method, string path, string function);
+    [LoggerMessage(Level = LogLevel.Error, Message = "The local host failed on {Method} {Path}")]
+    private partial void LogUnhandled(Exception exception, string method, string path);
+}
+
+/// <summary>Marks the endpoints the host serves itself (the blob webhook), as opposed to the app's functions.</summary>
+internal sealed class HostEndpoint
+{
+    public static readonly HostEndpoint Instance = new();
+
+    private HostEndpoint()
+    {
+    }
 }

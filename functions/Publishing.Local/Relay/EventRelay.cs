@@ -60,7 +60,21 @@ internal sealed partial class EventRelay : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (_subscriptions.Items.Count == 0)
+        IReadOnlyList<RelaySubscription> subscriptions;
+        try
+        {
+            subscriptions = await _subscriptions.Items.WaitAsync(stoppingToken);
+        }
+        catch (Exception) when (!stoppingToken.IsCancellationRequested)
+        {
+            return; // the app's functions never became known; the host reports why
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        if (subscriptions.Count == 0)
         {
             LogNothingToWatch();
             return;
@@ -70,7 +84,7 @@ internal sealed partial class EventRelay : BackgroundService
         try
         {
             var baseAddress = await _target.GetBaseAddressAsync(stoppingToken);
-            watches = [.. _subscriptions.Items.Select(s => new Watch(
+            watches = [.. subscriptions.Select(s => new Watch(
                 s,
                 _accounts.Blobs(s.Connection),
                 new Uri(baseAddress, $"runtime/webhooks/blobs?functionName={Uri.EscapeDataString(s.FunctionId)}")))];

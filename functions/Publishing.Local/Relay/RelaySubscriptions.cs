@@ -14,18 +14,27 @@ internal sealed record RelaySubscription(string FunctionName, string Container, 
 }
 
 /// <summary>
-/// What the relay watches: every Event Grid-sourced blob trigger of the app, found in the local host's
-/// <see cref="FunctionCatalog"/> (<c>serve</c>) or in the build's functions.metadata (<c>relay</c>, next to
+/// What the relay watches: every Event Grid-sourced blob trigger of the app, as the worker reports them to the
+/// local host (<c>serve</c>) or as the build's functions.metadata lists them (<c>relay</c>, next to
 /// <c>func start</c>), never a hard-coded function name.
 /// </summary>
-internal sealed class RelaySubscriptions(IReadOnlyList<RelaySubscription> items)
+internal sealed class RelaySubscriptions(Task<IReadOnlyList<RelaySubscription>> items)
 {
-    public IReadOnlyList<RelaySubscription> Items { get; } = items;
+    public RelaySubscriptions(IReadOnlyList<RelaySubscription> items)
+        : this(Task.FromResult(items))
+    {
+    }
 
-    public static RelaySubscriptions FromCatalog(FunctionCatalog catalog)
+    /// <summary>Known at once from functions.metadata; in the local host, once the worker has loaded the functions.</summary>
+    public Task<IReadOnlyList<RelaySubscription>> Items { get; } = items;
+
+    public static RelaySubscriptions FromCatalog(Task<FunctionCatalog> catalog)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new([.. catalog.BlobTriggerFunctions.Select(f => new RelaySubscription(f.Name, f.Pattern.Container, f.Connection))]);
+        return new(SubscriptionsOf(catalog));
+
+        static async Task<IReadOnlyList<RelaySubscription>> SubscriptionsOf(Task<FunctionCatalog> catalog) =>
+            [.. (await catalog).BlobTriggerFunctions.Select(f => new RelaySubscription(f.Name, f.Pattern.Container, f.Connection))];
     }
 
     public static RelaySubscriptions FromMetadata(IEnumerable<FunctionMetadata> functions, IConfiguration configuration)
