@@ -90,10 +90,11 @@ public sealed class InjectedFault
 /// <summary>
 /// An Azure SDK pipeline policy that fails chosen storage requests of the app under test, on the very clients
 /// (and so the very containers and tables) the healthy path uses. Add it once to a host's services with
-/// <see cref="AddTo"/>; then, right before the act, arm rules with <see cref="FailNth"/> or <see cref="FailFrom"/>,
-/// which count matching requests from the moment they are added. Runs per retry, so with the SDK's retries on
-/// (<c>StorageClient:Retry:MaxRetries</c>) a faulted request is retried by the SDK like a real one; set them to 0
-/// to let every fault reach the app.
+/// <see cref="AddTo"/>, or, for an app in another process, hand it to a <see cref="StorageFaultProxy"/> in front of
+/// Azurite, which applies the same rules on the wire; then, right before the act, arm rules with
+/// <see cref="FailNth"/> or <see cref="FailFrom"/>, which count matching requests from the moment they are added.
+/// Runs per retry, so with the SDK's retries on (<c>StorageClient:Retry:MaxRetries</c>) a faulted request is
+/// retried by the SDK like a real one; set them to 0 to let every fault reach the app.
 /// </summary>
 /// <example>
 /// <code>

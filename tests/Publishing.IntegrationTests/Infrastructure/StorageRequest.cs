@@ -13,12 +13,13 @@ public enum StorageService
 }
 
 /// <summary>
-/// A storage request as fault rules match it, read by <see cref="Read"/> wherever the request is seen.
-/// <see cref="Table"/>, <see cref="PartitionKey"/> and <see cref="RowKeys"/> are also read from inside an entity
-/// group transaction (<see cref="IsTransaction"/>), whose URL is only <c>$batch</c>: <see cref="RowKeys"/> then
-/// holds the row key of every operation in it.
+/// A storage request as fault rules match it, read the same way from the app's pipeline
+/// (<see cref="FaultInjectionPolicy"/>) and from the wire (<see cref="StorageFaultProxy"/>). <see cref="Table"/>,
+/// <see cref="PartitionKey"/> and <see cref="RowKeys"/> are also read from inside an entity group transaction
+/// (<see cref="IsTransaction"/>), whose URL is only <c>$batch</c>: <see cref="RowKeys"/> then holds the row key of
+/// every operation in it.
 /// </summary>
-/// <param name="Uri">The storage address the request is for.</param>
+/// <param name="Uri">The storage address the request is for (Azurite's, also when it came through the proxy).</param>
 public sealed partial record StorageRequest(
     RequestMethod Method,
     Uri Uri,
