@@ -9,9 +9,22 @@ public sealed class Azurite : IAsyncLifetime
 {
     public const string ConnectionString = "UseDevelopmentStorage=true";
 
+    /// <summary>The development account <see cref="ConnectionString"/> means, whose key is published (and the same in every Azurite).</summary>
+    public const string AccountName = "devstoreaccount1";
+
+    public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    /// <summary>The port each service listens on, on 127.0.0.1 (the development defaults <see cref="ConnectionString"/> means).</summary>
+    public static IReadOnlyDictionary<StorageService, int> Ports { get; } = new Dictionary<StorageService, int>
+    {
+        [StorageService.Blob] = 10000,
+        [StorageService.Queue] = 10001,
+        [StorageService.Table] = 10002,
+    };
+
     public async ValueTask InitializeAsync()
     {
-        foreach (var (service, port) in new[] { ("Blob", 10000), ("Queue", 10001), ("Table", 10002) })
+        foreach (var (service, port) in Ports)
         {
             using var client = new TcpClient();
             try

@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Text;
-using System.Text.RegularExpressions;
 using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
@@ -24,44 +23,6 @@ public enum StorageFault
     /// back): the write happened, but the app sees a failure. The fault that tests idempotent retries.
     /// </summary>
     ResponseLost,
-}
-
-/// <summary>Which storage service a request went to.</summary>
-public enum StorageService
-{
-    Other,
-    Blob,
-    Queue,
-    Table,
-}
-
-/// <summary>
-/// A storage request as fault rules match it. <see cref="Table"/>, <see cref="PartitionKey"/> and
-/// <see cref="RowKeys"/> are also read from inside an entity group transaction (<see cref="IsTransaction"/>), whose
-/// URL is only <c>$batch</c>: <see cref="RowKeys"/> then holds the row key of every operation in it.
-/// </summary>
-public sealed record StorageRequest(
-    RequestMethod Method,
-    Uri Uri,
-    StorageService Service,
-    string? Container,
-    string? Blob,
-    string? Queue,
-    string? Table,
-    string? PartitionKey,
-    IReadOnlyList<string> RowKeys,
-    bool IsTransaction)
-{
-    public bool IsRead => Method == RequestMethod.Get || Method == RequestMethod.Head;
-
-    public bool IsWrite => !IsRead;
-
-    /// <summary>The row key of a single-entity request (a point read, an insert or update by key); null otherwise.</summary>
-    public string? RowKey => !IsTransaction && RowKeys is [var only] ? only : null;
-
-    public override string ToString() =>
-        $"{Method} {Service} {Container ?? Queue ?? Table}{(Blob is null ? "" : "/" + Blob)}"
-        + (IsTransaction ? " (transaction)" : "") + (RowKeys.Count > 0 ? $" [{PartitionKey}: {string.Join(", ", RowKeys)}]" : "");
 }
 
 /// <summary>
@@ -129,10 +90,11 @@ public sealed class InjectedFault
 /// <summary>
 /// An Azure SDK pipeline policy that fails chosen storage requests of the app under test, on the very clients
 /// (and so the very containers and tables) the healthy path uses. Add it once to a host's services with
-/// <see cref="AddTo"/>; then, right before the act, arm rules with <see cref="FailNth"/> or <see cref="FailFrom"/>,
-/// which count matching requests from the moment they are added. Runs per retry, so with the SDK's retries on
-/// (<c>StorageClient:Retry:MaxRetries</c>) a faulted request is retried by the SDK like a real one; set them to 0
-/// to let every fault reach the app.
+/// <see cref="AddTo"/>, or, for an app in another process, hand it to a <see cref="StorageFaultProxy"/> in front of
+/// Azurite, which applies the same rules on the wire; then, right before the act, arm rules with
+/// <see cref="FailNth"/> or <see cref="FailFrom"/>, which count matching requests from the moment they are added.
+/// Runs per retry, so with the SDK's retries on (<c>StorageClient:Retry:MaxRetries</c>) a faulted request is
+/// retried by the SDK like a real one; set them to 0 to let every fault reach the app.
 /// </summary>
 /// <example>
 /// <code>
@@ -143,7 +105,7 @@ public sealed class InjectedFault
 /// Assert.True(rule.Injected);
 /// </code>
 /// </example>
-public sealed partial class FaultInjectionPolicy : HttpPipelinePolicy
+public sealed class FaultInjectionPolicy : HttpPipelinePolicy
 {
     private readonly Lock _gate = new();
     private readonly List<InjectedFault> _rules = [];
@@ -201,51 +163,27 @@ public sealed partial class FaultInjectionPolicy : HttpPipelinePolicy
         ArgumentNullException.ThrowIfNull(message);
         var request = message.Request;
         var uri = request.Uri.ToUri();
-        var service = ServiceOf(uri);
-
-        // Azurite (and any emulator on an IP address or localhost) puts the account name first in the path.
-        var segments = uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToList();
-        if (segments.Count > 0 && (uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 || uri.IsLoopback))
-        {
-            segments.RemoveAt(0);
-        }
-
-        var first = segments.Count > 0 ? segments[0] : null;
-        switch (service)
-        {
-            case StorageService.Blob:
-                return new(request.Method, uri, service, first, segments.Count > 1 ? string.Join('/', segments.Skip(1)) : null, null, null, null, [], false);
-            case StorageService.Queue:
-                return new(request.Method, uri, service, null, null, first, null, null, [], false);
-            case StorageService.Table when first == "$batch":
-                var batch = BatchText(request);
-                var operations = BatchOperation().Matches(batch).Select(m => EntityAddress(m.Groups["address"].Value)).ToList();
-                var rowKeys = operations.Select(o => o.RowKey).OfType<string>()
-                    .Concat(JsonRowKey().Matches(batch).Select(m => Regex.Unescape(m.Groups["key"].Value)))
-                    .Distinct(StringComparer.Ordinal)
-                    .ToList();
-                var partition = operations.Select(o => o.PartitionKey).FirstOrDefault(p => p is not null)
-                    ?? JsonPartitionKey().Matches(batch).Select(m => Regex.Unescape(m.Groups["key"].Value)).FirstOrDefault();
-                return new(request.Method, uri, service, null, null, null, operations.Select(o => o.Table).FirstOrDefault(), partition, rowKeys, true);
-            case StorageService.Table:
-                var (table, partitionKey, rowKey) = EntityAddress(first ?? "");
-                return new(request.Method, uri, service, null, null, null, table, partitionKey, rowKey is null ? [] : [rowKey], false);
-            default:
-                return new(request.Method, uri, service, null, null, null, null, null, [], false);
-        }
+        var service = StorageRequest.ServiceAt(uri);
+        return StorageRequest.Read(request.Method, uri, service, StorageRequest.IsTransactionAddress(service, uri) ? ContentText(request) : null);
     }
 
-    private InjectedFault Add(InjectedFault rule)
+    /// <summary>Whether any rule is armed: a request that no rule will see need not be read.</summary>
+    internal bool IsArmed
     {
-        lock (_gate)
+        get
         {
-            _rules.Add(rule);
+            lock (_gate)
+            {
+                return _rules.Exists(r => !r.Stopped);
+            }
         }
-
-        return rule;
     }
 
-    private StorageFault? FaultFor(HttpMessage message)
+    /// <summary>
+    /// The fault the rules choose for <paramref name="request"/>, if any: the first armed rule's that fails it. Every
+    /// rule sees every request, so each counts its own matches whatever the others do.
+    /// </summary>
+    internal StorageFault? FaultFor(StorageRequest request)
     {
         InjectedFault[] rules;
         lock (_gate)
@@ -253,13 +191,6 @@ public sealed partial class FaultInjectionPolicy : HttpPipelinePolicy
             rules = [.. _rules.Where(r => !r.Stopped)];
         }
 
-        if (rules.Length == 0)
-        {
-            return null;
-        }
-
-        var request = Describe(message);
-        // Every rule sees every request, so each counts its own matches whatever the others do.
         StorageFault? fault = null;
         foreach (var rule in rules)
         {
@@ -272,6 +203,16 @@ public sealed partial class FaultInjectionPolicy : HttpPipelinePolicy
         return fault;
     }
 
+    private InjectedFault Add(InjectedFault rule)
+    {
+        lock (_gate)
+        {
+            _rules.Add(rule);
+        }
+
+        return rule;
+    }
+
     /// <summary>
     /// The fault for <paramref name="message"/>, if a rule fails it. A fault that keeps the request from storage is
     /// applied here (a 503 answer, or the transport's exception); <see cref="StorageFault.ResponseLost"/> is left to
@@ -280,7 +221,7 @@ public sealed partial class FaultInjectionPolicy : HttpPipelinePolicy
     private StorageFault? Intercept(HttpMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var fault = FaultFor(message);
+        var fault = IsArmed ? FaultFor(Describe(message)) : null;
         if (fault == StorageFault.ServiceUnavailable)
         {
             message.Response = new ServerBusyResponse(message.Request.ClientRequestId);
@@ -301,29 +242,7 @@ public sealed partial class FaultInjectionPolicy : HttpPipelinePolicy
         new($"Injected fault: the connection to storage dropped {when} ({message.Request.Method} {message.Request.Uri}).",
             new HttpRequestException("The connection was reset by the fault injection policy.", new IOException("Connection reset by peer")));
 
-    private static StorageService ServiceOf(Uri uri)
-    {
-        var host = uri.Host;
-        return host.Contains(".blob.", StringComparison.OrdinalIgnoreCase) || uri.Port == 10000 ? StorageService.Blob
-            : host.Contains(".queue.", StringComparison.OrdinalIgnoreCase) || uri.Port == 10001 ? StorageService.Queue
-            : host.Contains(".table.", StringComparison.OrdinalIgnoreCase) || uri.Port == 10002 ? StorageService.Table
-            : StorageService.Other;
-    }
-
-    /// <summary><c>table</c>, <c>table()</c> or <c>table(PartitionKey='p',RowKey='r')</c> (quotes doubled inside keys).</summary>
-    private static (string? Table, string? PartitionKey, string? RowKey) EntityAddress(string segment)
-    {
-        var match = EntityPath().Match(Uri.UnescapeDataString(segment));
-        if (!match.Success)
-        {
-            return (null, null, null);
-        }
-
-        string? Key(string name) => match.Groups[name].Success ? match.Groups[name].Value.Replace("''", "'", StringComparison.Ordinal) : null;
-        return (match.Groups["table"].Value, Key("partition"), Key("row"));
-    }
-
-    private static string BatchText(Request request)
+    private static string ContentText(Request request)
     {
         if (request.Content is null)
         {
@@ -335,19 +254,6 @@ public sealed partial class FaultInjectionPolicy : HttpPipelinePolicy
         request.Content.WriteTo(buffer, CancellationToken.None);
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
-
-    [GeneratedRegex(@"^(?<table>[A-Za-z][A-Za-z0-9]*)(?:\((?:PartitionKey='(?<partition>(?:[^']|'')*)',RowKey='(?<row>(?:[^']|'')*)')?\))?$")]
-    private static partial Regex EntityPath();
-
-    // "PUT http://host/account/table(PartitionKey='p',RowKey='r')?$format=... HTTP/1.1": keys hold no '/' and no '?'.
-    [GeneratedRegex(@"^(?:GET|POST|PUT|MERGE|PATCH|DELETE) https?://[^/\s]+(?:/[^/\s?]+)*?/(?<address>[^/\s?]+)(?:\?\S*)? HTTP/1\.1\r?$", RegexOptions.Multiline)]
-    private static partial Regex BatchOperation();
-
-    [GeneratedRegex(@"""RowKey""\s*:\s*""(?<key>(?:[^""\\]|\\.)*)""")]
-    private static partial Regex JsonRowKey();
-
-    [GeneratedRegex(@"""PartitionKey""\s*:\s*""(?<key>(?:[^""\\]|\\.)*)""")]
-    private static partial Regex JsonPartitionKey();
 
     /// <summary>The answer of a busy storage service, as the SDK would receive it.</summary>
     private sealed class ServerBusyResponse(string clientRequestId) : Response
