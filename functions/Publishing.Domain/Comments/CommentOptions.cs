@@ -11,12 +11,6 @@ public sealed class CommentOptions
     [Range(1, 100_000)]
     public int PostsPerMinute { get; set; } = 5;
 
-    /// <summary>
-    /// Whether the app is behind a proxy that appends the client's address to <c>X-Forwarded-For</c> (Azure's front
-    /// ends do); only then is that header believed, and only its last address, the one the proxy added.
-    /// </summary>
-    public bool TrustForwardedFor { get; set; }
-
     /// <summary>Whether new comments wait, unseen and uncounted, until an editor approves them.</summary>
     public bool RequireApproval { get; set; }
 

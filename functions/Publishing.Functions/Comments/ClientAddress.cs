@@ -7,22 +7,14 @@ namespace Publishing.Functions.Comments;
 public static class ClientAddress
 {
     /// <summary>
-    /// The client's address: with <paramref name="trustForwardedFor"/>, the last address in <c>X-Forwarded-For</c>
-    /// (the one our proxy appended; earlier ones are whatever the client sent); otherwise the connection's.
+    /// The client's address as the Functions host saw it. The host forwards each request to the worker with
+    /// <c>X-Forwarded-For</c> set to that address (replacing whatever the client sent), and the worker's ASP.NET Core
+    /// integration, trusting its loopback host, moves it into the connection's remote address. So a client cannot
+    /// choose it, and no header needs reading here.
     /// </summary>
-    public static IPAddress? Of(HttpRequest request, bool trustForwardedFor)
+    public static IPAddress? Of(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (trustForwardedFor)
-        {
-            // An entry may carry a port ("203.0.113.7:5123", "[2001:db8::1]:443"); IPEndPoint reads both forms.
-            var last = request.Headers["X-Forwarded-For"].ToString().Split(',')[^1].Trim();
-            if (IPEndPoint.TryParse(last, out var forwarded))
-            {
-                return forwarded.Address;
-            }
-        }
-
         return request.HttpContext.Connection.RemoteIpAddress;
     }
 }

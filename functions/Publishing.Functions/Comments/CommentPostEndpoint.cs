@@ -87,7 +87,7 @@ public sealed class CommentPostEndpoint(
             return ActionResults.BadField(request, invalid.Field, invalid.Detail);
         }
 
-        var network = ClientAddress.Of(request, options.Value.TrustForwardedFor) is { } address ? CommentRateLimiter.NetworkOf(address) : "unknown";
+        var network = ClientAddress.Of(request) is { } address ? CommentRateLimiter.NetworkOf(address) : "unknown";
         if (limiter.TryAcquire(network) is { } wait)
         {
             var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));

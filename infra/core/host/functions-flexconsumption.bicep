@@ -134,7 +134,6 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     // CommentOptions. Azure's front ends append the client's address to X-Forwarded-For, and the worker sees
     // only the host's connection, so the rate limit must read the header's last address.
     Comments__PostsPerMinute: '5'
-    Comments__TrustForwardedFor: 'true'
     Comments__MaxRequestBytes: '16384'
     Comments__RequireApproval: 'false'
   }

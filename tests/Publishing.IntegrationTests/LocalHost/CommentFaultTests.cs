@@ -9,8 +9,8 @@ using Publishing.IntegrationTests.Infrastructure;
 namespace Publishing.IntegrationTests.LocalHost;
 
 /// <summary>
-/// Storage faults at each step of a comment post, injected into the very table client the healthy path uses
-/// (<see cref="FaultInjectionPolicy"/>): the client gets a 503 with Retry-After, and then the article's comments
+/// Storage faults at each step of a comment post, injected between the app's worker and Azurite
+/// (<see cref="StorageFaultProxy"/>): the client gets a 503 with Retry-After, and then the article's comments
 /// are either exactly as before or hold the post once, and a retry with the same key stores it at most once.
 /// </summary>
 public sealed class CommentFaultTests
@@ -25,22 +25,27 @@ public sealed class CommentFaultTests
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
-    /// <summary>A host whose storage clients carry <paramref name="faults"/>, with one article that already has one comment.</summary>
-    private static async Task<(LocalHostStorage Storage, TestLocalHost Host, string Slug, TableClient Comments)> StartAsync(
+    /// <summary>
+    /// A host whose storage is reached through a proxy that applies <paramref name="faults"/> (the app runs in the
+    /// worker process), with one article that already has one comment.
+    /// </summary>
+    private static async Task<(LocalHostStorage Storage, StorageFaultProxy Proxy, TestLocalHost Host, string Slug, TableClient Comments)> StartAsync(
         FaultInjectionPolicy faults, int sdkRetries = 0)
     {
         var storage = new LocalHostStorage();
+        var proxy = await StorageFaultProxy.StartAsync(faults, Cancellation);
+        storage.Settings["AzureWebJobsStorage"] = proxy.ConnectionString;
         storage.Settings["Comments:PostsPerMinute"] = "1000";
         storage.Settings["StorageClient:Retry:MaxRetries"] = sdkRetries.ToString(System.Globalization.CultureInfo.InvariantCulture);
         storage.Settings["StorageClient:Retry:Delay"] = "00:00:00.010";
-        var host = await TestLocalHost.StartAsync(storage, configureServices: faults.AddTo);
+        var host = await TestLocalHost.StartAsync(storage);
         var slug = await CommentHttp.PublishAsync(storage, host);
         using (var earlier = await CommentHttp.PostAsync(host, slug, "Ann", "Earlier comment.", Guid.NewGuid().ToString()))
         {
             Assert.Equal(HttpStatusCode.Created, earlier.StatusCode);
         }
 
-        return (storage, host, slug, storage.Tables.GetTableClient(storage.Settings["Publishing:CommentTable"]));
+        return (storage, proxy, host, slug, storage.Tables.GetTableClient(storage.Settings["Publishing:CommentTable"]));
     }
 
     /// <summary>Every row of the article's partition with its ETag, read past the app, straight from the table.</summary>
@@ -110,8 +115,9 @@ public sealed class CommentFaultTests
         PostStep step, StorageFault fault)
     {
         var faults = new FaultInjectionPolicy();
-        var (storage, host, slug, comments) = await StartAsync(faults);
+        var (storage, proxy, host, slug, comments) = await StartAsync(faults);
         await using (storage)
+        await using (proxy)
         await using (host)
         {
             var before = await RowsAsync(comments, slug);
@@ -136,8 +142,9 @@ public sealed class CommentFaultTests
     public async Task Post_whose_transaction_response_is_lost_gets_503_and_its_retry_answers_the_comment_stored_once()
     {
         var faults = new FaultInjectionPolicy();
-        var (storage, host, slug, comments) = await StartAsync(faults);
+        var (storage, proxy, host, slug, comments) = await StartAsync(faults);
         await using (storage)
+        await using (proxy)
         await using (host)
         {
             var key = Guid.NewGuid().ToString();
@@ -167,8 +174,9 @@ public sealed class CommentFaultTests
     {
         // The SDK's own retry (on by default in production) resends the transaction after its response is lost.
         var faults = new FaultInjectionPolicy();
-        var (storage, host, slug, comments) = await StartAsync(faults, sdkRetries: 1);
+        var (storage, proxy, host, slug, comments) = await StartAsync(faults, sdkRetries: 1);
         await using (storage)
+        await using (proxy)
         await using (host)
         {
             var rule = faults.FailNth(1, Step(comments.Name, PostStep.Transaction), StorageFault.ResponseLost);
@@ -187,8 +195,9 @@ public sealed class CommentFaultTests
     public async Task Post_while_the_comments_table_is_down_gets_503_every_time_and_stores_nothing_until_it_is_back()
     {
         var faults = new FaultInjectionPolicy();
-        var (storage, host, slug, comments) = await StartAsync(faults);
+        var (storage, proxy, host, slug, comments) = await StartAsync(faults);
         await using (storage)
+        await using (proxy)
         await using (host)
         {
             var before = await RowsAsync(comments, slug);

@@ -23,19 +23,14 @@ internal static class CommentHttp
     }
 
     public static async Task<HttpResponseMessage> PostAsync(
-        TestLocalHost host, string slug, string author, string body, string idempotencyKey, string? forwardedFor = null)
+        TestLocalHost host, string slug, string author, string body, string idempotencyKey, HttpClient? from = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"api/articles/{slug}/comments", UriKind.Relative))
         {
             Content = CommentTests.Json(author, body),
         };
         request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
-        if (forwardedFor is not null)
-        {
-            request.Headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor);
-        }
-
-        return await host.Http.SendAsync(request, Cancellation);
+        return await (from ?? host.Http).SendAsync(request, Cancellation);
     }
 
     public static async Task<JsonElement> CreatedAsync(HttpResponseMessage response)

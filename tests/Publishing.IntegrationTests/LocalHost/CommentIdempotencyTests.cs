@@ -5,8 +5,8 @@ using System.Text.Json;
 namespace Publishing.IntegrationTests.LocalHost;
 
 /// <summary>
-/// A local host behind a trusted proxy (so a test can post from several client networks through
-/// <c>X-Forwarded-For</c>), with pre-approval on and the rate limit out of the way.
+/// A local host listening on IPv4 and IPv6 loopback (two client networks, as the host forwards the client's
+/// address to the worker), with pre-approval on and the rate limit out of the way.
 /// </summary>
 public sealed class ModeratedCommentHostFixture : IAsyncLifetime
 {
@@ -20,8 +20,7 @@ public sealed class ModeratedCommentHostFixture : IAsyncLifetime
     {
         Storage.Settings["Comments:PostsPerMinute"] = "100000";
         Storage.Settings["Comments:RequireApproval"] = "true";
-        Storage.Settings["Comments:TrustForwardedFor"] = "true";
-        _host = await TestLocalHost.StartAsync(Storage);
+        _host = await TestLocalHost.StartAsync(Storage, urls: TestLocalHost.TwoNetworks);
     }
 
     public async ValueTask DisposeAsync()
@@ -41,10 +40,6 @@ public sealed class ModeratedCommentHostFixture : IAsyncLifetime
 /// </summary>
 public sealed class CommentIdempotencyTests(ModeratedCommentHostFixture fixture) : IClassFixture<ModeratedCommentHostFixture>
 {
-    private const string ClientA = "203.0.113.7";
-
-    private const string ClientB = "198.51.100.9";
-
     private TestLocalHost Host => fixture.Host;
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
@@ -62,14 +57,15 @@ public sealed class CommentIdempotencyTests(ModeratedCommentHostFixture fixture)
     {
         var slug = await CommentHttp.PublishAsync(fixture.Storage, Host);
         var key = Guid.NewGuid().ToString();
-        using var posted = await CommentHttp.PostAsync(Host, slug, "Jane", "Waiting for an editor.", key, ClientA);
+        using var posted = await CommentHttp.PostAsync(Host, slug, "Jane", "Waiting for an editor.", key);
         var id = (await CommentHttp.CreatedAsync(posted)).GetProperty("id").GetString() ?? "";
 
         // From another address of the same /24, as a phone or a NAT may retry.
-        using var whilePending = await CommentHttp.PostAsync(Host, slug, "Jane", "Waiting for an editor.", key, "203.0.113.200");
+        using var sameNetwork = Host.ClientFrom(IPAddress.Parse("127.0.0.2"));
+        using var whilePending = await CommentHttp.PostAsync(Host, slug, "Jane", "Waiting for an editor.", key, sameNetwork);
         var pending = await CommentHttp.CreatedAsync(whilePending);
         await ModerateAsync(slug, id, approve: true);
-        using var onceApproved = await CommentHttp.PostAsync(Host, slug, "Jane", "Waiting for an editor.", key, ClientA);
+        using var onceApproved = await CommentHttp.PostAsync(Host, slug, "Jane", "Waiting for an editor.", key);
         var approved = await CommentHttp.CreatedAsync(onceApproved);
 
         Assert.Equal((id, "pending"), (pending.GetProperty("id").GetString(), pending.GetProperty("state").GetString()));
@@ -84,12 +80,12 @@ public sealed class CommentIdempotencyTests(ModeratedCommentHostFixture fixture)
     {
         var slug = await CommentHttp.PublishAsync(fixture.Storage, Host);
         var key = Guid.NewGuid().ToString();
-        using var posted = await CommentHttp.PostAsync(Host, slug, "Spammer", "Buy now.", key, ClientA);
+        using var posted = await CommentHttp.PostAsync(Host, slug, "Spammer", "Buy now.", key);
         var id = (await CommentHttp.CreatedAsync(posted)).GetProperty("id").GetString() ?? "";
         await ModerateAsync(slug, id, approve: false);
 
-        using var replay = await CommentHttp.PostAsync(Host, slug, "Spammer", "Buy now.", key, ClientA);
-        using var again = await CommentHttp.PostAsync(Host, slug, "Spammer", "Buy now.", key, ClientA);
+        using var replay = await CommentHttp.PostAsync(Host, slug, "Spammer", "Buy now.", key);
+        using var again = await CommentHttp.PostAsync(Host, slug, "Spammer", "Buy now.", key);
 
         var (problem, text) = await CommentHttp.ProblemAsync(replay, HttpStatusCode.Conflict);
         await CommentHttp.ProblemAsync(again, HttpStatusCode.Conflict);
@@ -103,12 +99,12 @@ public sealed class CommentIdempotencyTests(ModeratedCommentHostFixture fixture)
     {
         var slug = await CommentHttp.PublishAsync(fixture.Storage, Host);
         var key = Guid.NewGuid().ToString();
-        using var posted = await CommentHttp.PostAsync(Host, slug, "Jane", "Approved, then deleted.", key, ClientA);
+        using var posted = await CommentHttp.PostAsync(Host, slug, "Jane", "Approved, then deleted.", key);
         var id = (await CommentHttp.CreatedAsync(posted)).GetProperty("id").GetString() ?? "";
         await ModerateAsync(slug, id, approve: true);
         await ModerateAsync(slug, id, approve: false);
 
-        using var replay = await CommentHttp.PostAsync(Host, slug, "Jane", "Approved, then deleted.", key, ClientA);
+        using var replay = await CommentHttp.PostAsync(Host, slug, "Jane", "Approved, then deleted.", key);
 
         var (_, text) = await CommentHttp.ProblemAsync(replay, HttpStatusCode.Conflict);
         Assert.DoesNotContain("Approved, then deleted.", text, StringComparison.Ordinal);
@@ -120,12 +116,13 @@ public sealed class CommentIdempotencyTests(ModeratedCommentHostFixture fixture)
     {
         var slug = await CommentHttp.PublishAsync(fixture.Storage, Host);
         var key = Guid.NewGuid().ToString();
-        using var posted = await CommentHttp.PostAsync(Host, slug, "Jane", "Private until approved.", key, ClientA);
+        using var posted = await CommentHttp.PostAsync(Host, slug, "Jane", "Private until approved.", key);
         var id = (await CommentHttp.CreatedAsync(posted)).GetProperty("id").GetString() ?? "";
 
         // Even knowing the key, the author and the text, another network gets a post of its own, not Jane's comment.
-        using var guessed = await CommentHttp.PostAsync(Host, slug, "Jane", "Private until approved.", key, ClientB);
-        using var guessedOther = await CommentHttp.PostAsync(Host, slug, "Mallory", "Show me.", key, "2001:db8:77::1");
+        using var guessed = await CommentHttp.PostAsync(Host, slug, "Jane", "Private until approved.", key, Host.OtherNetwork);
+        using var thirdNetwork = Host.ClientFrom(IPAddress.Parse("127.0.1.1"));
+        using var guessedOther = await CommentHttp.PostAsync(Host, slug, "Mallory", "Show me.", key, thirdNetwork);
         var theirs = await CommentHttp.CreatedAsync(guessed);
         var other = await CommentHttp.CreatedAsync(guessedOther);
 
@@ -134,6 +131,7 @@ public sealed class CommentIdempotencyTests(ModeratedCommentHostFixture fixture)
         Assert.Equal("Show me.", other.GetProperty("body").GetString());
         Assert.False(guessed.Headers.Contains("Idempotent-Replayed"));
         Assert.Equal(3, (await CommentHttp.StateAsync(Host, slug)).Pending.Length);
+        Assert.NotEqual(theirs.GetProperty("id").GetString(), other.GetProperty("id").GetString());
     }
 
     [Fact]
@@ -141,13 +139,13 @@ public sealed class CommentIdempotencyTests(ModeratedCommentHostFixture fixture)
     {
         var slug = await CommentHttp.PublishAsync(fixture.Storage, Host);
         var key = Guid.NewGuid().ToString();
-        using var posted = await CommentHttp.PostAsync(Host, slug, "Jane", "The original words.", key, ClientA);
+        using var posted = await CommentHttp.PostAsync(Host, slug, "Jane", "The original words.", key);
         var id = (await CommentHttp.CreatedAsync(posted)).GetProperty("id").GetString() ?? "";
 
-        using var otherBody = await CommentHttp.PostAsync(Host, slug, "Jane", "Other words.", key, ClientA);
-        using var otherAuthor = await CommentHttp.PostAsync(Host, slug, "Joan", "The original words.", key, ClientA);
+        using var otherBody = await CommentHttp.PostAsync(Host, slug, "Jane", "Other words.", key);
+        using var otherAuthor = await CommentHttp.PostAsync(Host, slug, "Joan", "The original words.", key);
         // Trimmed and with its line breaks normalised it is the same post: a retry, not a reuse.
-        using var sameAfterValidation = await CommentHttp.PostAsync(Host, slug, " Jane ", "The original words.\r\n", key, ClientA);
+        using var sameAfterValidation = await CommentHttp.PostAsync(Host, slug, " Jane ", "The original words.\r\n", key);
 
         foreach (var refused in new[] { otherBody, otherAuthor })
         {

@@ -7,8 +7,9 @@ using Publishing.Local.Relay;
 namespace Publishing.IntegrationTests.LocalHost;
 
 /// <summary>
-/// The local host and the Functions host must serve the same app: the routes and blob paths in the build's
-/// generated functions.metadata (what <c>func start</c> and Azure read) are exactly those the local host maps.
+/// The local host serves what the worker reports (worker indexing, as in Azure), and that must be what the build's
+/// generated functions.metadata says (what <c>func start</c>'s relay and the deployment read): the same routes,
+/// methods, authorization levels and blob paths, each really mapped.
 /// </summary>
 public sealed class FunctionMetadataAgreementTests
 {
@@ -23,10 +24,15 @@ public sealed class FunctionMetadataAgreementTests
             .ToList();
         await using var storage = new LocalHostStorage();
         await using var host = await TestLocalHost.StartAsync(storage);
-        var catalog = host.Services.GetRequiredService<FunctionCatalog>();
+        var catalog = await host.Worker.Catalog;
+        var fromFile = FunctionCatalog.From(FunctionMetadataFile.Read(MetadataPath), host.App.Configuration, catalog.RoutePrefix);
 
         Assert.NotEmpty(expected);
         Assert.Equal(expected, catalog.HttpFunctions.Select(f => Describe(f.Name, f.Methods, f.Route)).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            fromFile.HttpFunctions.Select(f => $"{Describe(f.Name, f.Methods, f.Route)} {f.AuthorizationLevel} {f.TriggerParameter}").Order(StringComparer.Ordinal),
+            catalog.HttpFunctions.Select(f => $"{Describe(f.Name, f.Methods, f.Route)} {f.AuthorizationLevel} {f.TriggerParameter}").Order(StringComparer.Ordinal));
+        Assert.All(catalog.HttpFunctions, f => Assert.False(string.IsNullOrEmpty(f.WorkerFunctionId)));
 
         // And each is really mapped, with its methods, under host.json's route prefix.
         var endpoints = ((IEndpointRouteBuilder)host.App).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>().ToList();
@@ -53,10 +59,10 @@ public sealed class FunctionMetadataAgreementTests
             .ToList();
         await using var storage = new LocalHostStorage();
         await using var host = await TestLocalHost.StartAsync(storage);
-        var catalog = host.Services.GetRequiredService<FunctionCatalog>();
+        var catalog = await host.Worker.Catalog;
 
         Assert.NotEmpty(expected);
-        Assert.Equal(expected, catalog.BlobTriggerFunctions.Select(f => $"{f.Name} {f.Path} {f.Source} {f.Connection}").Order(StringComparer.Ordinal));
+        Assert.Equal(expected, catalog.BlobTriggerFunctions.Select(f => $"{f.Name} {f.Path} EventGrid {f.Connection}").Order(StringComparer.Ordinal));
         Assert.All(catalog.BlobTriggerFunctions, f => Assert.Equal(storage.Settings["ArticlesContainer"], f.Pattern.Container));
     }
 
@@ -72,8 +78,8 @@ public sealed class FunctionMetadataAgreementTests
         await using var storage = new LocalHostStorage();
         await using var host = await TestLocalHost.StartAsync(storage);
 
-        var served = host.Services.GetRequiredService<RelaySubscriptions>().Items;
-        var nextToFuncStart = RelaySubscriptions.FromMetadata(metadata, host.App.Configuration).Items;
+        var served = await host.Services.GetRequiredService<RelaySubscriptions>().Items;
+        var nextToFuncStart = await RelaySubscriptions.FromMetadata(metadata, host.App.Configuration).Items;
 
         Assert.NotEmpty(expected);
         Assert.Equal(expected, served.Select(s => s.FunctionId).Order(StringComparer.Ordinal));

@@ -2,7 +2,10 @@ using System.Net;
 
 namespace Publishing.IntegrationTests.LocalHost;
 
-/// <summary>What the local host answers when an HTTP function throws: what the function app answers, never internals.</summary>
+/// <summary>
+/// What a client gets when an HTTP function throws, through the real worker and the app's own fault middleware
+/// (linked into the test app): problem details, never internals.
+/// </summary>
 public sealed class HttpFunctionFailureTests
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
@@ -11,7 +14,7 @@ public sealed class HttpFunctionFailureTests
     public async Task Http_function_that_throws_answers_500_problem_json_without_internals()
     {
         await using var storage = new LocalHostStorage();
-        await using var host = await TestFunctions.StartHostAsync(storage, new TriggerCalls());
+        await using var host = await TestFunctions.StartHostAsync(storage);
 
         using var response = await host.Http.GetAsync(new Uri("test/explodes/bug", UriKind.Relative), Cancellation);
 
@@ -26,7 +29,7 @@ public sealed class HttpFunctionFailureTests
     public async Task Http_function_that_meets_a_storage_fault_answers_503_with_retry_after()
     {
         await using var storage = new LocalHostStorage();
-        await using var host = await TestFunctions.StartHostAsync(storage, new TriggerCalls());
+        await using var host = await TestFunctions.StartHostAsync(storage);
 
         using var response = await host.Http.GetAsync(new Uri("test/explodes/storage", UriKind.Relative), Cancellation);
 

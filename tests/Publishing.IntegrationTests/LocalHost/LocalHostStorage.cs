@@ -3,7 +3,10 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Queues;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Publishing.IntegrationTests.Infrastructure;
+using Publishing.Storage;
 
 namespace Publishing.IntegrationTests.LocalHost;
 
@@ -55,6 +58,23 @@ public sealed class LocalHostStorage : IAsyncDisposable
 
     public QueueClient PoisonQueue { get; }
 
+    /// <summary>
+    /// A domain service (<c>TagIndex</c>, say) on this test's storage names, wired as the app wires it, for tests
+    /// that set up state past the app (the app itself runs in the worker process).
+    /// </summary>
+    public T Domain<T>()
+        where T : notnull
+    {
+        _domain ??= new ServiceCollection()
+            .AddLogging()
+            .AddPublishingStorage(new ConfigurationBuilder().AddInMemoryCollection(Settings).Build())
+            .AddArticles(new ConfigurationBuilder().AddInMemoryCollection(Settings).Build())
+            .BuildServiceProvider();
+        return _domain.GetRequiredService<T>();
+    }
+
+    private ServiceProvider? _domain;
+
     /// <summary>Uploads a file into the test's articles container as an editor would, and returns the new version's ETag.</summary>
     public Task<ETag> DropAsync(string name, string content) => DropAsync(Articles, name, content);
 
@@ -71,6 +91,11 @@ public sealed class LocalHostStorage : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_domain is not null)
+        {
+            await _domain.DisposeAsync();
+        }
+
         // Every setting that names a container, table or queue is this test's own.
         string[] Named(string suffix) => [.. Settings.Where(s => s.Key.EndsWith(suffix, StringComparison.Ordinal)).Select(s => s.Value).OfType<string>()];
         await Task.WhenAll(

@@ -35,7 +35,7 @@ public sealed class ResponseCacheTests : IAsyncLifetime
     {
         var published = new DateTimeOffset(2025, 1, 1, hour, 0, 0, TimeSpan.Zero);
         var article = new ListedArticle { Slug = slug, Title = slug, Summary = "", Published = published, Tags = [new Tag(tag, tag)] };
-        return Host.Services.GetRequiredService<TagIndex>().PutAsync(article, TagIndex.KeyFor(published, slug), Cancellation);
+        return _storage.Domain<TagIndex>().PutAsync(article, TagIndex.KeyFor(published, slug), Cancellation);
     }
 
     [Fact]

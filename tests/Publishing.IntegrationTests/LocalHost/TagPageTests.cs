@@ -24,7 +24,7 @@ public sealed class TagPageTests(LocalHostFixture fixture) : IClassFixture<Local
 
     private async Task SeedAsync(string tag, string name, int count)
     {
-        var index = Host.Services.GetRequiredService<TagIndex>();
+        var index = fixture.Storage.Domain<TagIndex>();
         await Task.WhenAll(Enumerable.Range(0, count).Select(i =>
         {
             var published = Epoch.AddHours(i);

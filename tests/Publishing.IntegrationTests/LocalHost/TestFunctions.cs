@@ -1,24 +1,7 @@
-using System.Collections.Concurrent;
-using Azure;
-using Azure.Storage.Blobs;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.DependencyInjection;
 using Publishing.IntegrationTests.Infrastructure;
 using Publishing.TestFunctionApp;
 
 namespace Publishing.IntegrationTests.LocalHost;
-
-/// <summary>Counts the calls of the test's own blob-triggered functions, per blob.</summary>
-public sealed class TriggerCalls
-{
-    private readonly ConcurrentDictionary<string, int> _calls = new(StringComparer.Ordinal);
-
-    public int Record(string blob) => _calls.AddOrUpdate(blob, 1, (_, n) => n + 1);
-
-    public int Of(string blob) => _calls.GetValueOrDefault(blob);
-}
 
 /// <summary>
 /// The calls that the test function app (tests/Publishing.TestFunctionApp) recorded, read from storage: its worker
@@ -44,55 +27,24 @@ public sealed class RecordedCalls
         _log.CountAsync(function, key, what, TestContext.Current.CancellationToken);
 }
 
-/// <summary>
-/// Blob-triggered functions of the tests' own, served by the local host through the same discovery, webhook,
-/// queue and dispatcher as the app's: one that always throws, one that throws twice and then succeeds.
-/// </summary>
-public sealed class FailingBlobFunctions(TriggerCalls calls)
-{
-    [Function("AlwaysFails")]
-    public Task AlwaysFails(
-        [BlobTrigger("%FailingContainer%/{name}", Source = BlobTriggerSource.EventGrid, Connection = "AzureWebJobsStorage")] BlobClient blob,
-        string name,
-        CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(blob);
-        calls.Record(name);
-        throw new InvalidOperationException($"'{name}' cannot be processed (storage unavailable, say).");
-    }
-
-    [Function("FailsTwice")]
-    public Task FailsTwice(
-        [BlobTrigger("%FlakyContainer%/{name}", Source = BlobTriggerSource.EventGrid, Connection = "AzureWebJobsStorage")] Stream content,
-        string name,
-        CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(content);
-        return calls.Record(name) <= 2
-            ? throw new InvalidOperationException($"'{name}' fails this time.")
-            : content.CopyToAsync(Stream.Null, cancellationToken);
-    }
-}
-
-/// <summary>An HTTP function of the tests' own that fails, to see what the local host answers for it.</summary>
-public static class FailingHttpFunctions
-{
-    [Function("Explodes")]
-    public static IActionResult Explodes([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "test/explodes/{kind}")] HttpRequest request, string kind) =>
-        kind == "storage"
-            ? throw new RequestFailedException(503, "Azurite is away.")
-            : throw new InvalidOperationException("Secret internals that must not reach the client.");
-}
-
-/// <summary>Starts a local host with the tests' own functions beside the app's.</summary>
+/// <summary>Starts a local host running the tests' own worker app (tests/Publishing.TestFunctionApp).</summary>
 internal static class TestFunctions
 {
-    /// <summary>A local host serving the app's functions and these, with their containers named.</summary>
-    public static Task<TestLocalHost> StartHostAsync(LocalHostStorage storage, TriggerCalls calls)
+    /// <summary>
+    /// A local host running the test app, with its containers named in <paramref name="storage"/> (and its calls
+    /// table, unless <see cref="RecordedCalls.In"/> named one already).
+    /// </summary>
+    public static Task<TestLocalHost> StartHostAsync(LocalHostStorage storage, string urls = "http://127.0.0.1:0")
     {
+        ArgumentNullException.ThrowIfNull(storage);
         var id = Guid.NewGuid().ToString("N")[..16];
         storage.Settings["FailingContainer"] = $"failing-{id}";
         storage.Settings["FlakyContainer"] = $"flaky-{id}";
-        return TestLocalHost.StartAsync(storage, [typeof(FailingBlobFunctions).Assembly], services => services.AddSingleton(calls));
+        if (!storage.Settings.ContainsKey(CallLog.TableSetting))
+        {
+            RecordedCalls.In(storage);
+        }
+
+        return TestLocalHost.StartAsync(storage, TestApp.TestFunctions, urls);
     }
 }

@@ -1,54 +1,127 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Publishing.Functions.Articles;
 using Publishing.Local;
+using Publishing.Local.Http;
+using Publishing.Local.Worker;
 
 namespace Publishing.IntegrationTests.LocalHost;
 
-/// <summary>The local host, started in-process on Kestrel at 127.0.0.1 on a free port, with a test's own storage names.</summary>
+/// <summary>Which worker app a test's local host runs.</summary>
+public enum TestApp
+{
+    /// <summary>The function app itself (functions/Publishing.Functions), as <c>./run.sh</c> runs it.</summary>
+    Publishing,
+
+    /// <summary>The tests' own worker app (tests/Publishing.TestFunctionApp): functions that throw, wait, echo, stream.</summary>
+    TestFunctions,
+}
+
+/// <summary>
+/// The local host, started in-process on Kestrel at 127.0.0.1 on a free port with a test's own storage names; it
+/// runs the real worker process, as <c>./run.sh</c> does. Started means the worker has loaded every function.
+/// </summary>
 internal sealed class TestLocalHost : IAsyncDisposable
 {
-    private TestLocalHost(WebApplication app, Uri baseAddress)
+    private readonly HttpClient? _otherNetwork;
+
+    /// <summary>IPv4 and IPv6 loopback: two client networks for tests of what the app keys on the client's address.</summary>
+    public const string TwoNetworks = "http://127.0.0.1:0;http://[::1]:0";
+
+    private TestLocalHost(WebApplication app, IReadOnlyList<Uri> addresses)
     {
         App = app;
-        BaseAddress = baseAddress;
-        Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        BaseAddress = addresses[0];
+        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (addresses.FirstOrDefault(a => a.HostNameType == UriHostNameType.IPv6) is { } ipv6)
+        {
+            _otherNetwork = new HttpClient { BaseAddress = ipv6, Timeout = TimeSpan.FromSeconds(30) };
+        }
     }
 
     public WebApplication App { get; }
 
     public Uri BaseAddress { get; }
 
+    /// <summary>Over IPv4 loopback.</summary>
     public HttpClient Http { get; }
+
+    /// <summary>Over IPv6 loopback, when the host was started with <see cref="TwoNetworks"/>: another client network.</summary>
+    public HttpClient OtherNetwork => _otherNetwork ?? throw new InvalidOperationException($"Start the host with urls: {nameof(TwoNetworks)} for a second network.");
 
     public IServiceProvider Services => App.Services;
 
-    public static async Task<TestLocalHost> StartAsync(
-        LocalHostStorage storage,
-        IEnumerable<Assembly>? extraFunctionAssemblies = null,
-        Action<IServiceCollection>? configureServices = null)
+    public WorkerHost Worker => App.Services.GetRequiredService<WorkerHost>();
+
+    /// <summary>
+    /// A client whose connections come from <paramref name="localAddress"/> (any of 127.0.0.0/8 is this machine), so
+    /// the host sees, and forwards to the worker, another client address of the same network.
+    /// </summary>
+    public HttpClient ClientFrom(IPAddress localAddress)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(localAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new IPEndPoint(localAddress, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        return new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    /// <summary>The keys, when the host enforces them (<c>LocalHost:EnableAuth</c>).</summary>
+    public FunctionKeys? Keys => App.Services.GetService<FunctionKeys>();
+
+    public static async Task<TestLocalHost> StartAsync(LocalHostStorage storage, TestApp app = TestApp.Publishing, string urls = "http://127.0.0.1:0")
     {
         ArgumentNullException.ThrowIfNull(storage);
         var settings = new Dictionary<string, string?>(storage.Settings)
         {
-            ["urls"] = "http://127.0.0.1:0",
+            ["urls"] = urls,
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
         };
-        var app = LocalServer.Build(new LocalServerSetup
+        if (app == TestApp.TestFunctions)
         {
-            Settings = settings,
-            FunctionAssemblies = [typeof(PublishArticle).Assembly, .. extraFunctionAssemblies ?? []],
-            ConfigureServices = configureServices,
-        });
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new TestLocalHost(app, new Uri(address + "/"));
+            settings["Worker:AppDirectory"] = TestFunctionAppDirectory;
+        }
+
+        var web = LocalServer.Build(new LocalServerSetup { Settings = settings });
+        await web.StartAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            // Its reason, if the worker could not load the app (a test fails with it instead of timing out).
+            await web.Services.GetRequiredService<WorkerHost>().Catalog.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+            await web.Services.GetRequiredService<FunctionEndpoints>().Published.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        }
+        catch
+        {
+            await web.StopAsync(CancellationToken.None);
+            await web.DisposeAsync();
+            throw;
+        }
+
+        var addresses = web.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
+            .Select(a => new Uri(a + "/"))
+            .OrderBy(a => a.HostNameType == UriHostNameType.IPv6)
+            .ToList();
+        return new TestLocalHost(web, addresses);
     }
 
     /// <summary>GETs <paramref name="path"/> until it answers 200, or fails after <paramref name="timeout"/> (default 20 s).</summary>
@@ -76,9 +149,14 @@ internal sealed class TestLocalHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
+        _otherNetwork?.Dispose();
         await App.StopAsync(CancellationToken.None);
         await App.DisposeAsync();
     }
+
+    private static string TestFunctionAppDirectory =>
+        typeof(TestLocalHost).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "TestFunctionAppOutput").Value
+        ?? throw new InvalidOperationException("The test assembly does not say where the test function app was built.");
 }
 
 /// <summary>Waiting for something that happens in the background, without fixed sleeps.</summary>
