@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The run command: Azurite plus the function app on http://localhost:7071. With Azure Functions Core Tools
 # (`func`) on the PATH that is `func start` with the event relay beside it; without them, the local host
-# (functions/Publishing.Local), which serves the same function classes on the same port. On a fresh clone it
+# (functions/Publishing.Local), which runs the app's real worker process over the Functions gRPC protocol on the
+# same port (docs/local-host.md). On a fresh clone it
 # installs what it needs first. Ctrl+C stops exactly the processes it started, and nothing else.
 # CONFIGURATION=Release ./run.sh builds and runs the Release build.
 set -euo pipefail
@@ -90,7 +91,7 @@ if command -v func >/dev/null; then
   start bash -c 'cd "$1" && exec func start --port "$2"' func "$output" "$port"
   start dotnet "$local_host" relay --target "$app_url" --metadata "$output/functions.metadata"
 else
-  log "Azure Functions Core Tools are not installed: starting the local host"
+  log "Azure Functions Core Tools are not installed: starting the local Functions host (it runs the real worker)"
   start dotnet "$local_host" serve --urls "$app_url"
 fi
 

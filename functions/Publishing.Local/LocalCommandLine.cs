@@ -3,8 +3,8 @@ using Publishing.Local.Commands;
 namespace Publishing.Local;
 
 /// <summary>
-/// The local development tool. <c>serve</c> (the default) runs the function app on http://localhost:7071 where
-/// Core Tools cannot; <c>relay</c> feeds blob drops to <c>func start</c>; <c>drop</c> and <c>measure-drops</c>
+/// The local development tool. <c>serve</c> (the default) runs the function app's worker on http://localhost:7071
+/// where Core Tools cannot; <c>relay</c> feeds blob drops to <c>func start</c>; <c>drop</c> and <c>measure-drops</c>
 /// work against either.
 /// </summary>
 internal static class LocalCommandLine
@@ -14,16 +14,18 @@ internal static class LocalCommandLine
 
         Usage: dotnet run --project functions/Publishing.Local -- [command] [options]
 
-          serve [--urls http://localhost:7071]
-              Serve the function app's functions (default command), with the blob webhook, the
-              blob-trigger dispatcher and the event relay that turns Azurite drops into Event Grid events.
+          serve [--urls http://localhost:7071] [--Worker:AppDirectory <build output>] [--LocalHost:EnableAuth true]
+              Run the function app's real worker process and serve it as the Functions host does (default
+              command), with the blob webhook, the blob-trigger queue and the event relay that turns Azurite
+              drops into Event Grid events. See docs/local-host.md.
           relay [--target http://localhost:7071] [--metadata <functions.metadata>]
               Only the event relay, for use next to `func start`.
           drop <file> [--as <blob name>] [--wait] [--target <url>] [--timeout <seconds>]
               Upload a file to the articles container; with --wait, print what became of it.
               Exit code: 0 published or draft, 3 rejected, 1 failed.
-          measure-drops [--count 50] [--concurrency 1] [--target <url>] [--timeout <seconds>]
-              Time drop -> published page against a running app; prints p50, p95, max and mean.
+          measure-drops [--count 50] [--concurrency 1] [--edits] [--target <url>] [--timeout <seconds>]
+              Time drop -> published page against a running app; prints p50, p95, max and mean. With
+              --edits, time re-uploads of published articles until their page shows the change.
           seed [--count 10] [--tag load-<count>]
               Write synthetic entries straight into one tag's listing (transactions of 100), for load tests.
           load <path> [--connections 32] [--duration 10] [--warmup 2] [--if-none-match] [--target <url>]

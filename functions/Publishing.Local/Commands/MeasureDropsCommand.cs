@@ -9,10 +9,12 @@ using Publishing.Local.Configuration;
 namespace Publishing.Local.Commands;
 
 /// <summary>
-/// <c>measure-drops [--count 50] [--concurrency 1] [--target http://localhost:7071] [--timeout 30]</c>: the
-/// drop-to-page benchmark against a running app. Drops small Markdown articles with unique slugs into the
+/// <c>measure-drops [--count 50] [--concurrency 1] [--edits] [--target http://localhost:7071] [--timeout 30]</c>:
+/// the drop-to-page benchmark against a running app. Drops small Markdown articles with unique slugs into the
 /// articles container and times each from the end of its upload to the first <c>200</c> of
-/// <c>GET /articles/{slug}</c>, polled every 10 ms. One uncounted warm-up drop goes first.
+/// <c>GET /articles/{slug}</c>, polled every 10 ms. With <c>--edits</c> each article is first published (not
+/// timed) and then uploaded again with a changed body, and the time is until the page shows the change. One
+/// uncounted warm-up drop goes first.
 /// </summary>
 internal static class MeasureDropsCommand
 {
@@ -21,13 +23,14 @@ internal static class MeasureDropsCommand
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var arguments = CommandArguments.Parse(args);
-        arguments.RejectUnknown("count", "concurrency", "target", "timeout");
+        var arguments = CommandArguments.Parse(args, "edits");
+        arguments.RejectUnknown("count", "concurrency", "edits", "target", "timeout");
         var settings = LocalSettings.Load();
         var count = arguments.IntOption("count", 50, 1, 10_000);
         var concurrency = arguments.IntOption("concurrency", 1, 1, 64);
         var target = arguments.UriOption("target", new Uri($"http://localhost:{settings.HttpPort}/"));
         var timeout = TimeSpan.FromSeconds(arguments.IntOption("timeout", 30, 1, 600));
+        var edits = arguments.Has("edits");
         var configuration = settings.BuildConfiguration();
 
         using var http = new HttpClient { BaseAddress = target, Timeout = TimeSpan.FromSeconds(10) };
@@ -44,9 +47,10 @@ internal static class MeasureDropsCommand
         var run = DateTimeOffset.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..4];
         var container = ArticleDrops.Container(configuration);
         await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        await output.WriteLineAsync($"Dropping {count} articles into '{container.Name}' ({concurrency} at a time) and polling {target}articles/<slug> every {PollEvery.TotalMilliseconds:0} ms...");
+        var what = edits ? "edits of published articles" : "new articles";
+        await output.WriteLineAsync($"Dropping {count} {what} into '{container.Name}' ({concurrency} at a time) and polling {target}articles/<slug> every {PollEvery.TotalMilliseconds:0} ms...");
 
-        var warmUp = await MeasureOneAsync(container, http, run, 0, timeout, cancellationToken);
+        var warmUp = await MeasureOneAsync(container, http, run, 0, edits, timeout, cancellationToken);
         await output.WriteLineAsync(warmUp is { } w ? $"Warm-up drop: {w.TotalMilliseconds:0} ms (not counted)." : "Warm-up drop: no page within the timeout.");
 
         var times = new ConcurrentBag<double>();
@@ -56,7 +60,7 @@ internal static class MeasureDropsCommand
             new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
             async (i, token) =>
             {
-                if (await MeasureOneAsync(container, http, run, i, timeout, token) is { } elapsed)
+                if (await MeasureOneAsync(container, http, run, i, edits, timeout, token) is { } elapsed)
                 {
                     times.Add(elapsed.TotalMilliseconds);
                 }
@@ -75,33 +79,52 @@ internal static class MeasureDropsCommand
 
         var (p50, p95, max, mean) = (Percentile(sorted, 0.50), Percentile(sorted, 0.95), sorted[^1], sorted.Average());
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"Drops: {sorted.Length} measured, {failures} without a page within {timeout.TotalSeconds:0} s; concurrency {concurrency}."));
+            $"Drops ({what}): {sorted.Length} measured, {failures} without a page within {timeout.TotalSeconds:0} s; concurrency {concurrency}."));
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"Drop to page: p50 {p50:0} ms, p95 {p95:0} ms, max {max:0} ms, mean {mean:0} ms."));
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"README row: | {sorted.Length} drops, concurrency {concurrency} | {p50:0} ms | {p95:0} ms | {max:0} ms | {mean:0} ms |"));
+            $"README row: | {sorted.Length} {(edits ? "edits" : "drops")}, concurrency {concurrency} | {p50:0} ms | {p95:0} ms | {max:0} ms | {mean:0} ms |"));
         await output.WriteLineAsync($"The measured articles stay in local storage like any other (/articles/measure-{run}-*).");
         return failures == 0 ? 0 : 1;
     }
 
-    /// <summary>Time from the end of one upload to the first 200 for its page, or null on timeout.</summary>
+    /// <summary>
+    /// Time from the end of one upload to the first 200 for its page (with <paramref name="edit"/>: to the first
+    /// answer showing the edited body, after an untimed first version), or null on timeout.
+    /// </summary>
     private static async Task<TimeSpan?> MeasureOneAsync(
-        Azure.Storage.Blobs.BlobContainerClient container, HttpClient http, string run, int index, TimeSpan timeout, CancellationToken cancellationToken)
+        Azure.Storage.Blobs.BlobContainerClient container, HttpClient http, string run, int index, bool edit, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var slug = string.Create(CultureInfo.InvariantCulture, $"measure-{run}-{index:000}");
-        var markdown = string.Create(CultureInfo.InvariantCulture,
-            $"---\ntitle: Measured drop {index} of run {run}\nslug: {slug}\ntags: [measure-drops]\n---\n\nA small article dropped by `measure-drops` to time the way from a file drop to its published page.\n");
-        await container.GetBlobClient(string.Create(CultureInfo.InvariantCulture, $"measure-drops/{run}/{index:000}.md")).UploadAsync(
+        var blob = container.GetBlobClient(string.Create(CultureInfo.InvariantCulture, $"measure-drops/{run}/{index:000}.md"));
+        var page = new Uri($"articles/{slug}", UriKind.Relative);
+        if (edit && await UploadAndWaitAsync(blob, http, page, Markdown(slug, index, run, "first version"), marker: null, timeout, cancellationToken) is null)
+        {
+            return null;
+        }
+
+        var marker = edit ? $"edited-{Guid.NewGuid():N}" : null;
+        return await UploadAndWaitAsync(blob, http, page, Markdown(slug, index, run, marker ?? "only version"), marker, timeout, cancellationToken);
+    }
+
+    private static string Markdown(string slug, int index, string run, string version) => string.Create(CultureInfo.InvariantCulture,
+        $"---\ntitle: Measured drop {index} of run {run}\nslug: {slug}\ntags: [measure-drops]\n---\n\nA small article dropped by `measure-drops` to time the way from a file drop to its published page ({version}).\n");
+
+    /// <summary>Uploads, then polls the page until it answers 200 (and shows <paramref name="marker"/>, when given).</summary>
+    private static async Task<TimeSpan?> UploadAndWaitAsync(
+        Azure.Storage.Blobs.BlobClient blob, HttpClient http, Uri page, string markdown, string? marker, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await blob.UploadAsync(
             BinaryData.FromString(markdown),
             new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = ContentTypes.For("a.md") } },
             cancellationToken);
         var started = Stopwatch.GetTimestamp();
-        var page = new Uri($"articles/{slug}", UriKind.Relative);
         while (Stopwatch.GetElapsedTime(started) < timeout)
         {
-            using (var response = await http.GetAsync(page, HttpCompletionOption.ResponseHeadersRead, cancellationToken))
+            using (var response = await http.GetAsync(page, marker is null ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead, cancellationToken))
             {
-                if (response.StatusCode == HttpStatusCode.OK)
+                if (response.StatusCode == HttpStatusCode.OK
+                    && (marker is null || (await response.Content.ReadAsStringAsync(cancellationToken)).Contains(marker, StringComparison.Ordinal)))
                 {
                     return Stopwatch.GetElapsedTime(started);
                 }
