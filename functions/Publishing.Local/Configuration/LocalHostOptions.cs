@@ -60,10 +60,5 @@ internal sealed class LocalHostOptions
     /// <summary>The key that opens every route when keys are enforced; made up at start when not set.</summary>
     public string? MasterKey { get; set; }
 
-    public TimeSpan RetryDelayAfter(int dequeueCount)
-    {
-        var exponent = Math.Clamp(dequeueCount - 1, 0, 20);
-        var delay = TimeSpan.FromTicks(RetryDelay.Ticks * (1L << exponent));
-        return delay > MaxRetryDelay ? MaxRetryDelay : delay;
-    }
+    public TimeSpan RetryDelayAfter(int dequeueCount) => Backoff.Doubling(RetryDelay, MaxRetryDelay, dequeueCount);
 }

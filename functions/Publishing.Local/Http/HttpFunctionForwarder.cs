@@ -44,16 +44,8 @@ internal sealed partial class HttpFunctionForwarder : IDisposable
         _keys = keys;
         _options = options.Value;
         _logger = logger;
-        // As the host's own client: no proxy, redirects, cookies or decompression; connection failures retried briefly.
-        _client = new HttpMessageInvoker(new WorkerConnectRetryHandler(new SocketsHttpHandler
-        {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            UseCookies = false,
-            ActivityHeadersPropagator = null,
-            ConnectTimeout = TimeSpan.FromSeconds(15),
-        }));
+        // Connection failures are retried briefly, as by the host's own client.
+        _client = new HttpMessageInvoker(new WorkerConnectRetryHandler(ForwardingHandler()));
         _requestConfig = new ForwarderRequestConfig { ActivityTimeout = _options.HttpTimeout };
     }
 
@@ -133,6 +125,20 @@ internal sealed partial class HttpFunctionForwarder : IDisposable
     }
 
     public void Dispose() => _client.Dispose();
+
+    /// <summary>
+    /// A client handler for forwarding, as YARP advises: no proxy, redirects, decompression or cookies of its own,
+    /// and the caller's trace headers passed on as they are.
+    /// </summary>
+    public static SocketsHttpHandler ForwardingHandler() => new()
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        UseCookies = false,
+        ActivityHeadersPropagator = null,
+        ConnectTimeout = TimeSpan.FromSeconds(15),
+    };
 
     private static async Task WorkerUnavailableAsync(HttpContext context, string detail)
     {

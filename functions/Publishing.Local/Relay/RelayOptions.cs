@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Publishing.Local.Configuration;
 using Publishing.Storage;
 
 namespace Publishing.Local.Relay;
@@ -51,10 +52,5 @@ internal sealed class RelayOptions
     [Range(1, 64)]
     public int MaxConcurrentDeliveries { get; set; } = 8;
 
-    public TimeSpan RetryDelayAfter(int attempts)
-    {
-        var exponent = Math.Clamp(attempts - 1, 0, 20);
-        var delay = TimeSpan.FromTicks(FirstRetryDelay.Ticks * (1L << exponent));
-        return delay > MaxRetryDelay ? MaxRetryDelay : delay;
-    }
+    public TimeSpan RetryDelayAfter(int attempts) => Backoff.Doubling(FirstRetryDelay, MaxRetryDelay, attempts);
 }

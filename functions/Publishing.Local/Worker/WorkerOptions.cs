@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
+using Publishing.Local.Configuration;
 
 namespace Publishing.Local.Worker;
 
@@ -43,12 +44,7 @@ internal sealed class WorkerOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan HttpTimeout { get; set; } = TimeSpan.FromSeconds(230);
 
-    public TimeSpan RestartDelayAfter(int failedStarts)
-    {
-        var exponent = Math.Clamp(failedStarts - 1, 0, 20);
-        var delay = TimeSpan.FromTicks(RestartDelay.Ticks * (1L << exponent));
-        return delay > MaxRestartDelay ? MaxRestartDelay : delay;
-    }
+    public TimeSpan RestartDelayAfter(int failedStarts) => Backoff.Doubling(RestartDelay, MaxRestartDelay, failedStarts);
 
     private static string BuiltFunctionApp =>
         typeof(WorkerOptions).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Publishing.Local.Http;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Publishing.IntegrationTests.Infrastructure;
@@ -55,17 +56,7 @@ public sealed class StorageFaultProxy : IAsyncDisposable
         _listeners = listeners;
         _server = server;
         _forwarder = server.Services.GetRequiredService<IHttpForwarder>();
-        // As YARP advises for a forwarder's client: no proxy, redirects, decompression or cookies of its own, and
-        // the client's trace headers passed on as they are.
-        _azurite = new HttpMessageInvoker(new SocketsHttpHandler
-        {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            UseCookies = false,
-            ActivityHeadersPropagator = null,
-            ConnectTimeout = TimeSpan.FromSeconds(15),
-        });
+        _azurite = new HttpMessageInvoker(HttpFunctionForwarder.ForwardingHandler());
         server.Run(HandleAsync);
     }
 
