@@ -31,7 +31,7 @@ internal sealed class BlobTriggerInvoker(WorkerHost worker, IOptions<WorkerOptio
         var request = new InvocationRequest
         {
             InvocationId = Guid.NewGuid().ToString(),
-            FunctionId = function.WorkerFunctionId,
+            FunctionId = channel.FunctionIdOf(function.Name),
             TraceContext = new RpcTraceContext { TraceParent = $"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-00" },
         };
         request.InputData.Add(new ParameterBinding

@@ -125,7 +125,6 @@ internal sealed class FunctionCatalog(string routePrefix, IReadOnlyList<HttpFunc
         return new HttpFunction
         {
             Name = function.Name,
-            WorkerFunctionId = function.FunctionId,
             TriggerParameter = trigger.Name,
             Methods = trigger.Methods?.Select(m => m.ToLowerInvariant()).ToArray() ?? [],
             Route = route,
@@ -148,7 +147,6 @@ internal sealed class FunctionCatalog(string routePrefix, IReadOnlyList<HttpFunc
         return new BlobTriggerFunction
         {
             Name = function.Name,
-            WorkerFunctionId = function.FunctionId,
             TriggerParameter = trigger.Name,
             Path = path,
             Connection = string.IsNullOrEmpty(trigger.Connection) ? StorageConnection.Name : trigger.Connection,
@@ -161,9 +159,6 @@ internal sealed class FunctionCatalog(string routePrefix, IReadOnlyList<HttpFunc
 internal sealed class HttpFunction
 {
     public required string Name { get; init; }
-
-    /// <summary>The id the worker gave the function when it reported it (null when read from functions.metadata).</summary>
-    public required string? WorkerFunctionId { get; init; }
 
     /// <summary>The trigger's binding name, which an invocation's input data is keyed by.</summary>
     public required string TriggerParameter { get; init; }
@@ -188,9 +183,6 @@ internal sealed class BlobTriggerFunction
 
     /// <summary>How the host names the function in webhook calls and queue messages (<c>Host.Functions.X</c>).</summary>
     public string FunctionId => FunctionCatalog.HostFunctionPrefix + Name;
-
-    /// <summary>The id the worker gave the function when it reported it (null when read from functions.metadata).</summary>
-    public required string? WorkerFunctionId { get; init; }
 
     /// <summary>The trigger's binding name, which an invocation's input data is keyed by.</summary>
     public required string TriggerParameter { get; init; }

@@ -30,13 +30,8 @@ internal static class FunctionMetadataFile
     }
 }
 
-/// <summary>A function as functions.metadata lists it, or as the worker reports it (with its <see cref="FunctionId"/>).</summary>
-internal sealed record FunctionMetadata(string Name, string? EntryPoint, IReadOnlyList<BindingMetadata> Bindings)
-{
-    /// <summary>The worker's id for the function, which invocations name; not in functions.metadata.</summary>
-    [JsonIgnore]
-    public string? FunctionId { get; init; }
-}
+/// <summary>A function as functions.metadata lists it, or as the worker reports it.</summary>
+internal sealed record FunctionMetadata(string Name, string? EntryPoint, IReadOnlyList<BindingMetadata> Bindings);
 
 internal sealed record BindingMetadata(
     string Name,

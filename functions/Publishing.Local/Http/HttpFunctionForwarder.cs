@@ -66,11 +66,22 @@ internal sealed partial class HttpFunctionForwarder : IDisposable
             return;
         }
 
+        string functionId;
+        try
+        {
+            functionId = channel.FunctionIdOf(function.Name);
+        }
+        catch (WorkerUnavailableException e)
+        {
+            await WorkerUnavailableAsync(context, e.Message);
+            return;
+        }
+
         var invocationId = Guid.NewGuid().ToString();
         var request = new InvocationRequest
         {
             InvocationId = invocationId,
-            FunctionId = function.WorkerFunctionId,
+            FunctionId = functionId,
             TraceContext = new RpcTraceContext { TraceParent = TraceParent() },
         };
         request.InputData.Add(new ParameterBinding { Name = function.TriggerParameter, Data = new TypedData { Http = new RpcHttp() } });

@@ -45,6 +45,11 @@ internal sealed partial class WorkerChannel
     /// <summary>Completes when the stream has ended, for whatever reason.</summary>
     public Task Closed => _closed.Task;
 
+    /// <summary>The worker's id for each function it loaded, by function name (invocations name the id).</summary>
+    public IReadOnlyDictionary<string, string> FunctionIds => _functionIds;
+
+    private readonly ConcurrentDictionary<string, string> _functionIds = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Invocations sent and not yet answered.</summary>
     public int PendingInvocations => _invocations.Count;
 
@@ -110,7 +115,14 @@ internal sealed partial class WorkerChannel
         {
             throw new InvalidOperationException($"Function '{function.Name}' failed to load in the worker: {Describe(response.Result)}");
         }
+
+        _functionIds[function.Name] = function.FunctionId;
     }
+
+    /// <summary>The worker's id of the function named <paramref name="name"/>.</summary>
+    /// <exception cref="WorkerUnavailableException">This worker did not load it (a rebuilt app without it).</exception>
+    public string FunctionIdOf(string name) =>
+        _functionIds.TryGetValue(name, out var id) ? id : throw new WorkerUnavailableException($"The running worker has no function '{name}'. Restart the host after rebuilding the app.");
 
     /// <summary>
     /// Sends an invocation and waits for its response. When <paramref name="cancellationToken"/> fires the worker

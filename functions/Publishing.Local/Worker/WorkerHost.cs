@@ -226,7 +226,6 @@ internal sealed partial class WorkerHost(
         }
 
         var channel = await connecting;
-        using var exited = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _ = process.Exited.ContinueWith(_ => channel.Close(new WorkerUnavailableException($"The worker process exited with code {process.Exited.Result} while starting.")), TaskScheduler.Default);
         await channel.InitializeAsync(_options.AppDirectory, cancellationToken);
         var functions = await channel.GetFunctionsAsync(_options.AppDirectory, cancellationToken);
@@ -320,7 +319,7 @@ internal sealed partial class WorkerHost(
             .Select(raw => JsonSerializer.Deserialize(raw, FunctionMetadataJson.Default.BindingMetadata)
                 ?? throw new InvalidOperationException($"Function '{function.Name}' has an empty binding in its metadata."))
             .ToList();
-        return new FunctionMetadata(function.Name, function.EntryPoint, bindings) { FunctionId = function.FunctionId };
+        return new FunctionMetadata(function.Name, function.EntryPoint, bindings);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker process {ProcessId} ready in {Milliseconds:0} ms (its HTTP endpoint is {HttpUri})")]

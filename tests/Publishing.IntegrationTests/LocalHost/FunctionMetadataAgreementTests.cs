@@ -32,7 +32,6 @@ public sealed class FunctionMetadataAgreementTests
         Assert.Equal(
             fromFile.HttpFunctions.Select(f => $"{Describe(f.Name, f.Methods, f.Route)} {f.AuthorizationLevel} {f.TriggerParameter}").Order(StringComparer.Ordinal),
             catalog.HttpFunctions.Select(f => $"{Describe(f.Name, f.Methods, f.Route)} {f.AuthorizationLevel} {f.TriggerParameter}").Order(StringComparer.Ordinal));
-        Assert.All(catalog.HttpFunctions, f => Assert.False(string.IsNullOrEmpty(f.WorkerFunctionId)));
 
         // And each is really mapped, with its methods, under host.json's route prefix.
         var endpoints = ((IEndpointRouteBuilder)host.App).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>().ToList();
