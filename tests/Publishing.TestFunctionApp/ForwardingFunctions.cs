@@ -21,9 +21,11 @@ public static class ForwardingFunctions
     public static async Task<IActionResult> Echo(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", Route = "test/echo/{*rest}")] HttpRequest request,
         string? rest,
+        FunctionContext context,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
         using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[64 * 1024];
         long bodyBytes = 0;
@@ -49,11 +51,13 @@ public static class ForwardingFunctions
             Header("X-Original-For"),
             Header("X-Original-Proto"),
             Header("X-Original-Host"),
+            Header("x-ms-invocation-id"),
+            context.InvocationId,
             bodyBytes,
             Convert.ToHexStringLower(sha256.GetHashAndReset()))).ToActionResult();
     }
 
-    /// <summary>Answers <paramref name="kilobytes"/> KiB of <see cref="ByteAt"/> in 16 KiB chunks, each flushed.</summary>
+    /// <summary>Answers <paramref name="kilobytes"/> KiB of <see cref="StreamedBody.ByteAt"/> in 16 KiB chunks, each flushed.</summary>
     [Function(nameof(Streams))]
     public static IActionResult Streams(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "test/streams/{kilobytes:int}")] HttpRequest request,
@@ -81,7 +85,7 @@ public static class ForwardingFunctions
                     var length = (int)Math.Min(ChunkBytes, end - offset);
                     for (var i = 0; i < length; i++)
                     {
-                        chunk[i] = ByteAt(offset + i);
+                        chunk[i] = StreamedBody.ByteAt(offset + i);
                     }
 
                     await body.WriteAsync(chunk.AsMemory(0, length), cancellationToken);
@@ -90,29 +94,4 @@ public static class ForwardingFunctions
             },
             "application/octet-stream").ToActionResult();
     }
-
-    /// <summary>The byte at <paramref name="offset"/> of a <see cref="Streams"/> body: offset mod 251 (a prime, so chunks differ).</summary>
-    public static byte ByteAt(long offset) => (byte)(offset % 251);
 }
-
-/// <summary>
-/// What <see cref="ForwardingFunctions.Echo"/> saw. The worker runs <c>UseForwardedHeaders</c> (all three headers,
-/// loopback proxies trusted): the X-Forwarded-* headers it applies are removed and kept as X-Original-*, and the
-/// remote address, scheme and Host become the forwarded ones.
-/// </summary>
-public sealed record EchoedRequest(
-    string Method,
-    string Path,
-    string QueryString,
-    string? Rest,
-    string? RemoteIpAddress,
-    string Scheme,
-    string? Host,
-    string? XForwardedFor,
-    string? XForwardedProto,
-    string? XForwardedHost,
-    string? XOriginalFor,
-    string? XOriginalProto,
-    string? XOriginalHost,
-    long BodyBytes,
-    string BodySha256);

@@ -94,7 +94,7 @@ internal sealed partial class HttpFunctionForwarder : IDisposable
         }
 
         // The forward starts first, as in the host; the worker pairs it with the invocation by its id.
-        var forwarding = _forwarder.SendAsync(context, channel.HttpUri.ToString(), _client, _requestConfig, new InvocationTransformer(invocationId)).AsTask();
+        var forwarding = _forwarder.SendAsync(context, channel.HttpUri.ToString(), _client, _requestConfig, new InvocationTransformer(invocationId, channel.Closed)).AsTask();
         var invocation = channel.InvokeAsync(request, context.RequestAborted);
         var error = await forwarding;
         if (error != ForwarderError.None)
@@ -163,14 +163,18 @@ internal sealed partial class HttpFunctionForwarder : IDisposable
             ? id
             : $"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-00";
 
-    /// <summary>YARP's default transforms, plus the invocation id (replacing any a client sent, as the host does).</summary>
-    private sealed class InvocationTransformer(string invocationId) : HttpTransformer
+    /// <summary>
+    /// YARP's default transforms, plus the invocation id (replacing any a client sent, as the host does), and the
+    /// worker's end attached for <see cref="WorkerConnectRetryHandler"/>, as the host attaches the invocation.
+    /// </summary>
+    private sealed class InvocationTransformer(string invocationId, Task workerGone) : HttpTransformer
     {
         public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
         {
             await Default.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
             proxyRequest.Headers.Remove(InvocationIdHeader);
             proxyRequest.Headers.TryAddWithoutValidation(InvocationIdHeader, invocationId);
+            proxyRequest.Options.Set(WorkerConnectRetryHandler.WorkerGone, workerGone);
         }
 
         public override ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken) =>
@@ -196,10 +200,15 @@ internal sealed partial class HttpFunctionForwarder : IDisposable
 /// <summary>
 /// Retries a forward the worker's HTTP endpoint refused (its Kestrel is not listening yet, or the worker is being
 /// replaced), as the host's <c>RetryProxyHandler</c> does: up to 10 tries, 50 ms doubling to 250 ms between them.
-/// Only connection failures are retried, before anything of the request was sent.
+/// Only connection failures are retried, before anything of the request was sent, and not once the worker is known
+/// to be gone (as the host stops once the invocation has failed): its endpoint will not come back, and the client
+/// gets its 503 at once instead of after two seconds.
 /// </summary>
 internal sealed class WorkerConnectRetryHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
 {
+    /// <summary>Completes when the worker the request is forwarded to has gone (its channel closed).</summary>
+    public static readonly HttpRequestOptionsKey<Task> WorkerGone = new("Publishing.Local.WorkerGone");
+
     private const int MaxTries = 10;
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -211,7 +220,8 @@ internal sealed class WorkerConnectRetryHandler(HttpMessageHandler inner) : Dele
             {
                 return await base.SendAsync(request, cancellationToken);
             }
-            catch (HttpRequestException e) when (attempt < MaxTries && e.HttpRequestError == HttpRequestError.ConnectionError && !cancellationToken.IsCancellationRequested)
+            catch (HttpRequestException e) when (attempt < MaxTries && e.HttpRequestError == HttpRequestError.ConnectionError && !cancellationToken.IsCancellationRequested
+                                                 && !(request.Options.TryGetValue(WorkerGone, out var gone) && gone.IsCompleted))
             {
                 await Task.Delay(delay, cancellationToken);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 250));

@@ -60,6 +60,24 @@ internal static class CommentHttp
         return (count, Ids(listed), Ids(pending));
     }
 
+    /// <summary>Every comment of the article a reader sees, following <c>next</c> from the first page to the last.</summary>
+    public static async Task<List<JsonElement>> AllCommentsAsync(TestLocalHost host, string slug, int limit)
+    {
+        var comments = new List<JsonElement>();
+        string? cursor = null;
+        do
+        {
+            using var response = await host.Http.GetAsync(
+                new Uri($"api/articles/{slug}/comments?limit={limit}" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)), UriKind.Relative), Cancellation);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var page = await response.Content.ReadFromJsonAsync<JsonElement>(Cancellation);
+            comments.AddRange(page.GetProperty("items").EnumerateArray());
+            cursor = page.GetProperty("next") is { ValueKind: JsonValueKind.String } next ? next.GetString() : null;
+        }
+        while (cursor is not null);
+        return comments;
+    }
+
     public static async Task AssertStateAsync(TestLocalHost host, string slug, int count, string[] listed, string[] pending)
     {
         var state = await StateAsync(host, slug);

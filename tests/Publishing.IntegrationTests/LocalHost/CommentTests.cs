@@ -89,19 +89,8 @@ public sealed class CommentTests(CommentHostFixture fixture) : IClassFixture<Com
     }
 
     /// <summary>Every comment id of the article, following <c>next</c> from the first page to the last.</summary>
-    private async Task<List<string>> AllCommentIdsAsync(string slug, int limit)
-    {
-        var ids = new List<string>();
-        string? cursor = null;
-        do
-        {
-            var page = await GetJsonAsync($"api/articles/{slug}/comments?limit={limit}" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)));
-            ids.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString() ?? ""));
-            cursor = page.GetProperty("next") is { ValueKind: JsonValueKind.String } next ? next.GetString() : null;
-        }
-        while (cursor is not null);
-        return ids;
-    }
+    private async Task<List<string>> AllCommentIdsAsync(string slug, int limit) =>
+        [.. (await CommentHttp.AllCommentsAsync(Host, slug, limit)).Select(c => c.GetProperty("id").GetString() ?? "")];
 
     private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
     {

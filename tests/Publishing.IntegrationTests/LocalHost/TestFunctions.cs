@@ -40,6 +40,7 @@ internal static class TestFunctions
         var id = Guid.NewGuid().ToString("N")[..16];
         storage.Settings["FailingContainer"] = $"failing-{id}";
         storage.Settings["FlakyContainer"] = $"flaky-{id}";
+        storage.Settings["WaitingContainer"] = $"waiting-{id}";
         if (!storage.Settings.ContainsKey(CallLog.TableSetting))
         {
             RecordedCalls.In(storage);
