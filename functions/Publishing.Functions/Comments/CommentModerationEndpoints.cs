@@ -10,7 +10,8 @@ namespace Publishing.Functions.Comments;
 
 /// <summary>
 /// Editors' comment moderation, behind a function key (<see cref="AuthorizationLevel.Function"/>): list an article's
-/// pending comments, approve one, delete one (pending or shown). The local host does not check keys.
+/// pending comments, approve one, delete one (pending or shown). The local host checks keys only with
+/// <c>LocalHost__EnableAuth=true</c>, like <c>func start --enableAuth</c>.
 /// </summary>
 public sealed class CommentModerationEndpoints(CommentStore store, ResponseCache cache)
 {

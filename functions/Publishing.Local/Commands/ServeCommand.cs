@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Publishing.Local.Worker;
 
 namespace Publishing.Local.Commands;
 
@@ -10,9 +12,11 @@ internal static class ServeCommand
         var app = LocalServer.Build(new LocalServerSetup { Args = args });
         await using (app)
         {
+            var worker = app.Services.GetRequiredService<WorkerHost>();
             await app.RunAsync();
-        }
 
-        return 0;
+            // Stopped because the worker could not load the app (the reason is in the log): a failed run.
+            return worker.Catalog.IsFaulted ? 1 : 0;
+        }
     }
 }

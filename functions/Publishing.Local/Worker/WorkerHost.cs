@@ -33,7 +33,7 @@ internal sealed partial class WorkerHost(
     private TaskCompletionSource<WorkerChannel> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _readyLock = new();
 
-    /// <summary>The app's functions, once the first worker has loaded them; faulted if it never could.</summary>
+    /// <summary>The app's functions, once the first worker has loaded them; faulted (and the host stopped) if it never could.</summary>
     public Task<FunctionCatalog> Catalog => _catalog.Task;
 
     /// <summary>The running worker's process id (for tests that kill it); null between workers.</summary>
@@ -94,7 +94,7 @@ internal sealed partial class WorkerHost(
                     break;
                 }
 
-                if (!_catalog.Task.IsCompleted)
+                if (_catalog.Task.IsFaulted)
                 {
                     return; // the first start failed: Fatal has stopped the host
                 }
@@ -288,7 +288,6 @@ internal sealed partial class WorkerHost(
     {
         LogFatal(e, what, e.Message);
         _catalog.TrySetException(new InvalidOperationException($"The local host {what}: {e.Message}", e));
-        Environment.ExitCode = 1;
         lifetime.StopApplication();
     }
 
