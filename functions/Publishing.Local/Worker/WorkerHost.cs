@@ -32,6 +32,10 @@ internal sealed partial class WorkerHost(
     private readonly TaskCompletionSource<FunctionCatalog> _catalog = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource<WorkerChannel> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _readyLock = new();
+    private long _readySince;
+
+    /// <summary>A worker that served this long before failing is restarted without waiting longer than the first delay.</summary>
+    private static readonly TimeSpan StableRun = TimeSpan.FromMinutes(1);
 
     /// <summary>The app's functions, once the first worker has loaded them; faulted (and the host stopped) if it never could.</summary>
     public Task<FunctionCatalog> Catalog => _catalog.Task;
@@ -99,7 +103,8 @@ internal sealed partial class WorkerHost(
                     return; // the first start failed: Fatal has stopped the host
                 }
 
-                failedStarts = outcome == WorkerOutcome.RanThenFailed ? 1 : failedStarts + 1;
+                // A worker that served for a while starts the backoff afresh; one that keeps failing soon waits longer each time.
+                failedStarts = outcome == WorkerOutcome.RanThenFailed && Stopwatch.GetElapsedTime(_readySince) > StableRun ? 1 : failedStarts + 1;
                 var delay = _options.RestartDelayAfter(failedStarts);
                 LogRestarting(delay.TotalMilliseconds);
                 try
@@ -166,6 +171,7 @@ internal sealed partial class WorkerHost(
 
                 var startup = Stopwatch.GetElapsedTime(started);
                 LogReady(process.Id, startup.TotalMilliseconds, channel.HttpUri);
+                _readySince = Stopwatch.GetTimestamp();
                 lock (_readyLock)
                 {
                     _ready.TrySetResult(channel);
