@@ -28,6 +28,9 @@ internal sealed class LocalServerSetup
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
     public LocalSettings LocalSettings { get; init; } = LocalSettings.Load();
+
+    /// <summary>Loggers added to the host's (tests keep what the host and its worker logged, to show when they fail).</summary>
+    public IReadOnlyList<ILoggerProvider> LoggerProviders { get; init; } = [];
 }
 
 /// <summary>
@@ -62,6 +65,10 @@ internal static class LocalServer
             console.SingleLine = true;
             console.TimestampFormat = "HH:mm:ss.fff ";
         });
+        foreach (var provider in setup.LoggerProviders)
+        {
+            builder.Logging.AddProvider(provider);
+        }
 
         builder.Services.AddOptions<WorkerOptions>()
             .Bind(builder.Configuration.GetSection(WorkerOptions.SectionName))

@@ -99,6 +99,24 @@ public static class ArticleOracle
     private static readonly SiteInfo Site = new(Options.SiteName, Options.Language, Options.PublicBaseUrl);
     private static readonly ArticlePageRenderer Renderer = new();
 
+    /// <summary>
+    /// The fastest of <paramref name="first"/> and two more runs of <paramref name="work"/>: a time over its bound is
+    /// checked again before it counts, so that a machine busy with other work (the tests run beside worker
+    /// processes) does not fail the property, while work that really grows too fast is over the bound every time.
+    /// </summary>
+    private static TimeSpan Fastest(TimeSpan first, Action work)
+    {
+        var fastest = first;
+        for (var run = 0; run < 2; run++)
+        {
+            var clock = Stopwatch.StartNew();
+            work();
+            fastest = clock.Elapsed < fastest ? clock.Elapsed : fastest;
+        }
+
+        return fastest;
+    }
+
     /// <summary>Runs the whole pipeline on one file and checks every property; throws <see cref="PropertyViolationException"/> on the first broken one.</summary>
     public static Verdict Check(string blobName, byte[] content, OracleOptions? options = null)
     {
@@ -121,6 +139,11 @@ public static class ArticleOracle
         var parseTime = clock.Elapsed;
         if (options.CheckTime && parseTime > OracleOptions.ParseBound(content.Length))
         {
+            parseTime = Fastest(parseTime, () => ArticleParser.Parse(blobName, content, MaxBytes));
+        }
+
+        if (options.CheckTime && parseTime > OracleOptions.ParseBound(content.Length))
+        {
             throw new PropertyViolationException(ArticleProperty.ParseTooSlow, $"{parseTime.TotalMilliseconds:0} ms for {content.Length} bytes; the bound is {OracleOptions.ParseBound(content.Length).TotalMilliseconds:0} ms");
         }
 
@@ -139,6 +162,11 @@ public static class ArticleOracle
         }
 
         var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        if (options.CheckTime && renderTime > OracleOptions.RenderBound(content.Length))
+        {
+            renderTime = Fastest(renderTime, () => Publish(article));
+        }
+
         if (options.CheckTime && renderTime > OracleOptions.RenderBound(content.Length))
         {
             throw new PropertyViolationException(ArticleProperty.RenderTooSlow, $"{renderTime.TotalMilliseconds:0} ms for {content.Length} bytes; the bound is {OracleOptions.RenderBound(content.Length).TotalMilliseconds:0} ms");

@@ -33,9 +33,10 @@ internal sealed class TestLocalHost : IAsyncDisposable
     /// <summary>IPv4 and IPv6 loopback: two client networks for tests of what the app keys on the client's address.</summary>
     public const string TwoNetworks = "http://127.0.0.1:0;http://[::1]:0";
 
-    private TestLocalHost(WebApplication app, IReadOnlyList<Uri> addresses)
+    private TestLocalHost(WebApplication app, IReadOnlyList<Uri> addresses, RecentLog log)
     {
         App = app;
+        Log = log;
         BaseAddress = addresses[0];
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         if (addresses.FirstOrDefault(a => a.HostNameType == UriHostNameType.IPv6) is { } ipv6)
@@ -57,6 +58,9 @@ internal sealed class TestLocalHost : IAsyncDisposable
     public IServiceProvider Services => App.Services;
 
     public WorkerHost Worker => App.Services.GetRequiredService<WorkerHost>();
+
+    /// <summary>What the host and its worker logged lately, for the message of a test that gives up waiting.</summary>
+    public RecentLog Log { get; }
 
     /// <summary>
     /// A client whose connections come from <paramref name="localAddress"/> (any of 127.0.0.0/8 is this machine), so
@@ -95,6 +99,8 @@ internal sealed class TestLocalHost : IAsyncDisposable
         {
             ["urls"] = urls,
             ["Logging:LogLevel:Default"] = "Warning",
+            // The app's and the host's own information (a publish, a retry) reaches the RecentLog, and the worker sends it.
+            ["Logging:LogLevel:Publishing"] = "Information",
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
         };
         if (app == TestApp.TestFunctions)
@@ -102,7 +108,8 @@ internal sealed class TestLocalHost : IAsyncDisposable
             settings["Worker:AppDirectory"] = TestFunctionAppDirectory;
         }
 
-        var web = LocalServer.Build(new LocalServerSetup { Settings = settings });
+        var log = new RecentLog();
+        var web = LocalServer.Build(new LocalServerSetup { Settings = settings, LoggerProviders = [log] });
         await web.StartAsync(TestContext.Current.CancellationToken);
         try
         {
@@ -121,7 +128,7 @@ internal sealed class TestLocalHost : IAsyncDisposable
             .Select(a => new Uri(a + "/"))
             .OrderBy(a => a.HostNameType == UriHostNameType.IPv6)
             .ToList();
-        return new TestLocalHost(web, addresses);
+        return new TestLocalHost(web, addresses, log);
     }
 
     /// <summary>GETs <paramref name="path"/> until it answers 200, or fails after <paramref name="timeout"/> (default 20 s).</summary>
@@ -139,7 +146,7 @@ internal sealed class TestLocalHost : IAsyncDisposable
             response.Dispose();
             if (DateTimeOffset.UtcNow > deadline)
             {
-                Assert.Fail($"GET {path} did not answer 200 within {(timeout ?? TimeSpan.FromSeconds(20)).TotalSeconds} s (last: {(int)response.StatusCode}).");
+                Assert.Fail($"GET {path} did not answer 200 within {(timeout ?? TimeSpan.FromSeconds(20)).TotalSeconds} s (last: {(int)response.StatusCode}). The host's recent log:{Environment.NewLine}{Log}");
             }
 
             await Task.Delay(50, TestContext.Current.CancellationToken);
