@@ -1,8 +1,9 @@
 // The whole deployment for `azd up` (see azure.yml): one resource group holding a Flex Consumption function
 // app, its storage account, a user-assigned identity with data-plane roles instead of keys, Application
 // Insights on Log Analytics, and the Event Grid system topic whose subscription feeds the blob trigger.
-// The subscription itself is created by the postdeploy hook (infra/hooks/), because it needs the blob
-// extension's system key, which exists only once the code is deployed and the host has started.
+// The subscription itself (app/event-subscription.bicep) is deployed by the postdeploy hook (infra/hooks/), because
+// it needs the blob extension's system key, which exists only once the code is deployed and the host has started.
+// Who may read or write which data is all in app/rbac.bicep.
 targetScope = 'subscription'
 
 @minLength(1)
@@ -19,7 +20,7 @@ param environmentName string
 })
 param location string
 
-@description('Object id of the user running azd (AZURE_PRINCIPAL_ID), given the same data roles as the app so that they can drop articles with `--auth-mode login`. Empty to skip.')
+@description('Object id of the user running azd (AZURE_PRINCIPAL_ID). Gets Storage Blob Data Reader on the dead-letter container only, to find undelivered events; deploying needs no data role. Not an editor unless also in editorsGroupId. Empty to skip.')
 param principalId string = ''
 
 @description('Kind of principalId: User for a person, ServicePrincipal for a CI identity.')
@@ -28,6 +29,9 @@ param principalId string = ''
   'ServicePrincipal'
 ])
 param principalType string = 'User'
+
+@description('Object id of an Entra ID security group of editors (AZURE_EDITORS_GROUP_ID): its members may read, write and delete blobs in the articles container, and nothing else. Empty (the default) to grant no one; docs/deploy.md shows how to grant one person instead.')
+param editorsGroupId string = ''
 
 @description('Upper bound of Flex Consumption instances.')
 @minValue(40)
@@ -64,6 +68,9 @@ var storageNames = {
   commentTable: 'comments'
 }
 
+// Where Event Grid writes the events it gave up delivering (app/event-subscription.bicep); nothing of the app reads it.
+var deadLetterContainer = 'eventgrid-deadletter'
+
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: '${abbrs.resourcesResourceGroups}${environmentName}'
   location: location
@@ -92,6 +99,7 @@ module storage 'core/storage/storage-account.bicep' = {
       storageNames.siteContainer
       storageNames.lockContainer
       storageNames.deploymentContainer
+      deadLetterContainer
     ]
     tables: [
       storageNames.articleTable
@@ -120,9 +128,13 @@ module rbac 'app/rbac.bicep' = {
   params: {
     storageAccountName: storage.outputs.name
     applicationInsightsName: monitoring.outputs.applicationInsightsName
+    articlesContainerName: storageNames.articlesContainer
+    deadLetterContainerName: deadLetterContainer
     appPrincipalId: identity.outputs.principalId
-    userPrincipalId: principalId
-    userPrincipalType: principalType
+    eventGridPrincipalId: events.outputs.principalId
+    editorsGroupId: editorsGroupId
+    deployerPrincipalId: principalId
+    deployerPrincipalType: principalType
   }
 }
 
@@ -169,3 +181,4 @@ output SERVICE_FUNCTIONS_URI string = functions.outputs.uri
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_ARTICLES_CONTAINER string = storageNames.articlesContainer
 output AZURE_EVENTGRID_SYSTEM_TOPIC_NAME string = events.outputs.name
+output AZURE_EVENTGRID_DEADLETTER_CONTAINER string = deadLetterContainer

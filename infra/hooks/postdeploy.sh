@@ -1,18 +1,22 @@
 #!/bin/sh
 # azd postdeploy hook (azure.yml): subscribes the blob trigger's webhook to BlobCreated events of the articles
-# container. It is a hook, not Bicep, because the webhook URL must carry the host's blobs_extension system key,
-# and the host creates that key only when it first starts with the deployed code, which is after provisioning.
+# container, by deploying infra/app/event-subscription.bicep (retry policy and dead-lettering included). It runs after
+# deployment, not in main.bicep, because the webhook URL must carry the host's blobs_extension system key, and the host
+# creates that key only when it first starts with the deployed code, which is after provisioning.
 # azd passes the Bicep outputs (infra/main.bicep) as environment variables. Safe to re-run: the subscription is
 # created or updated in place (so a rotated key is picked up by the next `azd deploy`).
+# postdeploy.ps1 does the same on Windows: change both together.
 set -eu
 
 : "${AZURE_RESOURCE_GROUP:?run through azd (azd up / azd deploy): it sets the Bicep outputs}"
 : "${AZURE_FUNCTION_APP_NAME:?}" "${SERVICE_FUNCTIONS_URI:?}" "${AZURE_EVENTGRID_SYSTEM_TOPIC_NAME:?}"
+: "${AZURE_STORAGE_ACCOUNT_NAME:?}" "${AZURE_EVENTGRID_DEADLETTER_CONTAINER:?}"
 articles_container="${AZURE_ARTICLES_CONTAINER:-articles}"
 
 # The function with the Event Grid-sourced blob trigger (functions/Publishing.Functions/Articles/PublishArticle.cs).
 function_name=PublishArticle
 subscription_name=articles-to-publisharticle
+template="$(dirname "$0")/../app/event-subscription.bicep"
 
 if ! command -v az >/dev/null 2>&1; then
   echo "The Azure CLI (az) is needed to create the Event Grid subscription; install it, sign in, and run 'azd deploy' again." >&2
@@ -40,18 +44,32 @@ done
 
 endpoint="$SERVICE_FUNCTIONS_URI/runtime/webhooks/blobs?functionName=Host.Functions.$function_name&code=$key"
 
-echo "Subscribing $function_name to BlobCreated events of container '$articles_container'..."
-az eventgrid system-topic event-subscription create \
-  --name "$subscription_name" \
+# The parameters go in a file only this user can read, not on the command line, where the key would be visible to
+# every process on the machine.
+parameters=$(umask 077 && mktemp)
+trap 'rm -f "$parameters"' EXIT
+cat >"$parameters" <<JSON
+{
+  "\$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": {
+    "systemTopicName": { "value": "$AZURE_EVENTGRID_SYSTEM_TOPIC_NAME" },
+    "storageAccountName": { "value": "$AZURE_STORAGE_ACCOUNT_NAME" },
+    "articlesContainer": { "value": "$articles_container" },
+    "deadLetterContainer": { "value": "$AZURE_EVENTGRID_DEADLETTER_CONTAINER" },
+    "subscriptionName": { "value": "$subscription_name" },
+    "webhookUrl": { "value": "$endpoint" }
+  }
+}
+JSON
+
+echo "Subscribing $function_name to BlobCreated events of container '$articles_container' (dead letters to '$AZURE_EVENTGRID_DEADLETTER_CONTAINER')..."
+# az builds the Bicep itself (it installs its own Bicep CLI on first use).
+az deployment group create \
   --resource-group "$AZURE_RESOURCE_GROUP" \
-  --system-topic-name "$AZURE_EVENTGRID_SYSTEM_TOPIC_NAME" \
-  --endpoint-type webhook \
-  --endpoint "$endpoint" \
-  --included-event-types Microsoft.Storage.BlobCreated \
-  --subject-begins-with "/blobServices/default/containers/$articles_container/" \
-  --advanced-filter data.api StringIn PutBlob PutBlockList CopyBlob FlushWithClose \
-  --max-delivery-attempts 30 \
-  --event-ttl 1440 \
+  --name "$subscription_name" \
+  --template-file "$template" \
+  --parameters "@$parameters" \
   --output none
 
 echo "Event Grid subscription '$subscription_name' delivers to Host.Functions.$function_name."

@@ -6,11 +6,12 @@ namespace Publishing.IntegrationTests.Deployment;
 
 /// <summary>
 /// The Bicep CLI restored from NuGet (<c>Azure.Bicep.CommandLine.linux-x64</c>, a PackageReference of this project
-/// whose path the build writes into an assembly attribute), run on the repository's <c>infra/main.bicep</c>.
+/// whose path the build writes into an assembly attribute), run on the repository's Bicep entry points:
+/// <c>infra/main.bicep</c> (azd provisions it) and <c>infra/app/event-subscription.bicep</c> (the postdeploy hook deploys it).
 /// </summary>
 internal static class BicepCli
 {
-    private static readonly Lazy<Task<JsonObject>> CompiledMain = new(CompileMainAsync);
+    private static readonly Dictionary<string, Lazy<Task<JsonObject>>> Compiled = new(StringComparer.Ordinal);
 
     public static string RepositoryRoot { get; } = Metadata("RepositoryRoot");
 
@@ -18,8 +19,30 @@ internal static class BicepCli
 
     public static string MainBicep => Path.Combine(InfraDirectory, "main.bicep");
 
+    public static string EventSubscriptionBicep => Path.Combine(InfraDirectory, "app", "event-subscription.bicep");
+
+    /// <summary>The templates deployed on their own, each built and linted by the CI check.</summary>
+    public static IReadOnlyList<string> EntryPoints => [MainBicep, EventSubscriptionBicep];
+
     /// <summary>infra/main.bicep compiled to an ARM template once per test run (to stdout: nothing is written to the tree).</summary>
-    public static Task<JsonObject> MainTemplateAsync() => CompiledMain.Value;
+    public static Task<JsonObject> MainTemplateAsync() => TemplateAsync(MainBicep);
+
+    /// <summary>infra/app/event-subscription.bicep compiled once per test run.</summary>
+    public static Task<JsonObject> EventSubscriptionTemplateAsync() => TemplateAsync(EventSubscriptionBicep);
+
+    private static Task<JsonObject> TemplateAsync(string bicepFile)
+    {
+        lock (Compiled)
+        {
+            if (!Compiled.TryGetValue(bicepFile, out var compiled))
+            {
+                compiled = new Lazy<Task<JsonObject>>(() => CompileAsync(bicepFile));
+                Compiled.Add(bicepFile, compiled);
+            }
+
+            return compiled.Value;
+        }
+    }
 
     public static async Task<BicepRun> RunAsync(params string[] arguments)
     {
@@ -50,12 +73,12 @@ internal static class BicepCli
         return new BicepRun(process.ExitCode, await stdout, await stderr);
     }
 
-    private static async Task<JsonObject> CompileMainAsync()
+    private static async Task<JsonObject> CompileAsync(string bicepFile)
     {
-        var run = await RunAsync("build", MainBicep, "--stdout");
+        var run = await RunAsync("build", bicepFile, "--stdout");
         if (run.ExitCode != 0)
         {
-            throw new InvalidOperationException($"bicep build failed ({run.ExitCode}):\n{run.StandardError}");
+            throw new InvalidOperationException($"bicep build of {bicepFile} failed ({run.ExitCode}):\n{run.StandardError}");
         }
 
         return JsonNode.Parse(run.StandardOutput)?.AsObject() ?? throw new InvalidOperationException("bicep build printed no template.");

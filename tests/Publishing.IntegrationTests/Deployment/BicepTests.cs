@@ -6,10 +6,14 @@ namespace Publishing.IntegrationTests.Deployment;
 /// </summary>
 public sealed class BicepTests
 {
-    [Fact]
-    public async Task Main_bicep_builds_without_errors_or_warnings()
+    /// <summary>The Bicep files deployed on their own (modules are built and linted with the file that uses them).</summary>
+    public static TheoryData<string> EntryPoints => [.. BicepCli.EntryPoints.Select(f => Path.GetRelativePath(BicepCli.InfraDirectory, f))];
+
+    [Theory]
+    [MemberData(nameof(EntryPoints))]
+    public async Task Entry_point_builds_without_errors_or_warnings(string file)
     {
-        var run = await BicepCli.RunAsync("build", BicepCli.MainBicep, "--stdout");
+        var run = await BicepCli.RunAsync("build", Path.Combine(BicepCli.InfraDirectory, file), "--stdout");
 
         Assert.True(run.ExitCode == 0, $"bicep build exited {run.ExitCode}:\n{run.StandardError}");
         Assert.True(run.Diagnostics(includeStdout: false).Count == 0,
@@ -17,10 +21,11 @@ public sealed class BicepTests
         Assert.StartsWith("{", run.StandardOutput.TrimStart(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Main_bicep_lints_without_errors_or_warnings()
+    [Theory]
+    [MemberData(nameof(EntryPoints))]
+    public async Task Entry_point_lints_without_errors_or_warnings(string file)
     {
-        var run = await BicepCli.RunAsync("lint", BicepCli.MainBicep);
+        var run = await BicepCli.RunAsync("lint", Path.Combine(BicepCli.InfraDirectory, file));
 
         Assert.True(run.ExitCode == 0 && run.Diagnostics(includeStdout: true).Count == 0,
             $"bicep lint exited {run.ExitCode} and reported:\n{string.Join('\n', run.Diagnostics(includeStdout: true))}");

@@ -193,38 +193,7 @@ public sealed class SettingsDriftTests
             StringComparer.OrdinalIgnoreCase);
     }
 
-    /// <summary>Resources of a type declared anywhere in the template, nested module templates included (not <c>existing</c> references).</summary>
-    private static List<JsonObject> Resources(JsonNode? node, string type)
-    {
-        var found = new List<JsonObject>();
-        void Walk(JsonNode? n)
-        {
-            switch (n)
-            {
-                case JsonObject o:
-                    if ((o["type"] as JsonValue)?.TryGetValue<string>(out var t) == true && t.Equals(type, StringComparison.OrdinalIgnoreCase)
-                        && (o["existing"] as JsonValue)?.GetValue<bool>() != true)
-                    {
-                        found.Add(o);
-                    }
-
-                    foreach (var property in o)
-                    {
-                        Walk(property.Value);
-                    }
-
-                    break;
-                case JsonArray a:
-                    foreach (var item in a)
-                    {
-                        Walk(item);
-                    }
-
-                    break;
-            }
-        }
-
-        Walk(node);
-        return found;
-    }
+    /// <summary>Resources of a type the template deploys, nested module templates included (not <c>existing</c> references).</summary>
+    private static List<JsonObject> Resources(JsonObject template, string type) =>
+        [.. ArmTemplate.Root(template).Resources(type).Select(r => r.Json)];
 }
