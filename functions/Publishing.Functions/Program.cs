@@ -5,6 +5,7 @@ using Publishing.Functions.Http;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.UseMiddleware<SecurityHeadersMiddleware>();
 builder.UseMiddleware<HttpFaultMiddleware>();
 
 builder.Services.AddPublishingApp(builder.Configuration);

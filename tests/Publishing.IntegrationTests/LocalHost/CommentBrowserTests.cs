@@ -5,7 +5,7 @@ using Microsoft.Playwright;
 namespace Publishing.IntegrationTests.LocalHost;
 
 /// <summary>
-/// The comment form in a real browser: headless Chromium (Debian's <c>chromium</c> package, which <c>./test.sh</c>
+/// The article page in a real browser, its comment form and its Content-Security-Policy: headless Chromium (Debian's <c>chromium</c> package, which <c>./test.sh</c>
 /// installs where it can) driven by Playwright with its executable path set; Playwright's own browsers are never
 /// downloaded. Skipped, saying why, only where no Chromium is installed.
 /// </summary>
@@ -38,6 +38,66 @@ public sealed class CommentBrowserTests(CommentHostFixture fixture) : IClassFixt
         return path;
     }
 
+    /// <summary>Chromium with a fresh profile, JavaScript off: the pages must work without it; Playwright's own fill, click and evaluate still do.</summary>
+    private static async Task<IBrowserContext> LaunchAsync(IPlaywright playwright, string chromium, DirectoryInfo profile)
+    {
+        var browser = await playwright.Chromium.LaunchPersistentContextAsync(profile.FullName, new BrowserTypeLaunchPersistentContextOptions
+        {
+            ExecutablePath = chromium,
+            Headless = true,
+            Args = ChromiumArgs,
+            Timeout = 30_000,
+            JavaScriptEnabled = false,
+        });
+        browser.SetDefaultTimeout(15_000);
+        browser.SetDefaultNavigationTimeout(15_000);
+        return browser;
+    }
+
+    [Fact]
+    public async Task Page_under_its_header_policy_applies_its_style_sheet_refuses_framing_and_reports_no_violation()
+    {
+        var chromium = FindChromium();
+        var slug = "b" + Guid.NewGuid().ToString("N")[..12];
+        await fixture.Storage.DropAsync($"{slug}.md", $"---\ntitle: Policy {slug}\ntags: [policy]\n---\nText.\n\n| a | b |\n|:-|-:|\n| 1 | 2 |\n");
+        using (await fixture.Host.GetWhenOkAsync($"articles/{slug}"))
+        {
+        }
+
+        var profile = Directory.CreateTempSubdirectory("publishing-chromium-");
+        try
+        {
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await LaunchAsync(playwright, chromium, profile);
+            var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
+            var console = new ConcurrentQueue<string>();
+            page.Console += (_, message) => console.Enqueue(message.Text);
+            var url = new Uri(fixture.Host.BaseAddress, $"articles/{slug}").ToString();
+
+            var response = await page.GotoAsync(url);
+            Assert.NotNull(response);
+            Assert.Equal(200, response.Status);
+            Assert.Contains("frame-ancestors 'none'", await response.HeaderValueAsync("content-security-policy") ?? "", StringComparison.Ordinal);
+
+            // The style sheet applied (44rem is the body's max-width in it), and the aligned table cell took its class's style.
+            Assert.Equal("704px", await page.Locator("body").EvaluateAsync<string>("b => getComputedStyle(b).maxWidth"));
+            Assert.Equal("right", await page.Locator("td.align-right").EvaluateAsync<string>("c => getComputedStyle(c).textAlign"));
+
+            Assert.DoesNotContain(console, m => m.Contains("Content Security Policy", StringComparison.Ordinal));
+
+            // Framed by a page of another origin (a blank page of no origin here), the article is refused: Chromium shows its error page in the frame.
+            await page.GotoAsync("about:blank");
+            await page.SetContentAsync($"<!DOCTYPE html><iframe src=\"{url}\"></iframe>", new PageSetContentOptions { WaitUntil = WaitUntilState.Load });
+            var framed = Assert.Single(page.MainFrame.ChildFrames);
+            await Eventually.TrueAsync(() => Task.FromResult(framed.Url.StartsWith("chrome-error:", StringComparison.Ordinal)), "Chromium to refuse to render the framed page");
+            Assert.Equal(0, await framed.Locator("h1").CountAsync());
+        }
+        finally
+        {
+            profile.Delete(recursive: true);
+        }
+    }
+
     [Fact]
     public async Task Form_post_in_a_browser_lands_on_the_comment_with_the_new_count()
     {
@@ -52,18 +112,7 @@ public sealed class CommentBrowserTests(CommentHostFixture fixture) : IClassFixt
         try
         {
             using var playwright = await Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(profile.FullName, new BrowserTypeLaunchPersistentContextOptions
-            {
-                ExecutablePath = chromium,
-                Headless = true,
-                Args = ChromiumArgs,
-                Timeout = 30_000,
-
-                // The form must work without JavaScript; Playwright's own fill and click still do.
-                JavaScriptEnabled = false,
-            });
-            browser.SetDefaultTimeout(15_000);
-            browser.SetDefaultNavigationTimeout(15_000);
+            await using var browser = await LaunchAsync(playwright, chromium, profile);
             var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
 
             var response = await page.GotoAsync(new Uri(fixture.Host.BaseAddress, $"articles/{slug}").ToString());
