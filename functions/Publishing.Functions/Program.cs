@@ -6,6 +6,7 @@ using Publishing.Functions.Http;
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.UseMiddleware<SecurityHeadersMiddleware>();
+builder.UseMiddleware<CrossSiteRequestMiddleware>();
 builder.UseMiddleware<HttpFaultMiddleware>();
 
 builder.Services.AddPublishingApp(builder.Configuration);
