@@ -38,38 +38,54 @@ public sealed class CommentBrowserTests(CommentHostFixture fixture) : IClassFixt
         return path;
     }
 
-    /// <summary>Chromium with a fresh profile, JavaScript off: the pages must work without it; Playwright's own fill, click and evaluate still do.</summary>
-    private static async Task<IBrowserContext> LaunchAsync(IPlaywright playwright, string chromium, DirectoryInfo profile)
+    /// <summary>Publishes an article of the test's own with <paramref name="body"/> and waits for its page; returns its slug.</summary>
+    private async Task<string> PublishAsync(string title, string body)
     {
-        var browser = await playwright.Chromium.LaunchPersistentContextAsync(profile.FullName, new BrowserTypeLaunchPersistentContextOptions
+        var slug = "b" + Guid.NewGuid().ToString("N")[..12];
+        await fixture.Storage.DropAsync($"{slug}.md", $"---\ntitle: {title} {slug}\n---\n{body}");
+        using (await fixture.Host.GetWhenOkAsync($"articles/{slug}"))
         {
-            ExecutablePath = chromium,
-            Headless = true,
-            Args = ChromiumArgs,
-            Timeout = 30_000,
-            JavaScriptEnabled = false,
-        });
-        browser.SetDefaultTimeout(15_000);
-        browser.SetDefaultNavigationTimeout(15_000);
-        return browser;
+        }
+
+        return slug;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="use"/> on a page of Chromium with a fresh profile and JavaScript off: the pages must work
+    /// without it (Playwright's own fill, click and evaluate still do).
+    /// </summary>
+    private static async Task InChromiumAsync(Func<IPage, Task> use)
+    {
+        var chromium = FindChromium();
+        var profile = Directory.CreateTempSubdirectory("publishing-chromium-");
+        try
+        {
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(profile.FullName, new BrowserTypeLaunchPersistentContextOptions
+            {
+                ExecutablePath = chromium,
+                Headless = true,
+                Args = ChromiumArgs,
+                Timeout = 30_000,
+                JavaScriptEnabled = false,
+            });
+            browser.SetDefaultTimeout(15_000);
+            browser.SetDefaultNavigationTimeout(15_000);
+            await use(browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync());
+        }
+        finally
+        {
+            profile.Delete(recursive: true);
+        }
     }
 
     [Fact]
     public async Task Page_under_its_header_policy_applies_its_style_sheet_refuses_framing_and_reports_no_violation()
     {
-        var chromium = FindChromium();
-        var slug = "b" + Guid.NewGuid().ToString("N")[..12];
-        await fixture.Storage.DropAsync($"{slug}.md", $"---\ntitle: Policy {slug}\ntags: [policy]\n---\nText.\n\n| a | b |\n|:-|-:|\n| 1 | 2 |\n");
-        using (await fixture.Host.GetWhenOkAsync($"articles/{slug}"))
-        {
-        }
+        var slug = await PublishAsync("Policy", "Text.\n\n| a | b |\n|:-|-:|\n| 1 | 2 |\n");
 
-        var profile = Directory.CreateTempSubdirectory("publishing-chromium-");
-        try
+        await InChromiumAsync(async page =>
         {
-            using var playwright = await Playwright.CreateAsync();
-            await using var browser = await LaunchAsync(playwright, chromium, profile);
-            var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
             var console = new ConcurrentQueue<string>();
             page.Console += (_, message) => console.Enqueue(message.Text);
             var url = new Uri(fixture.Host.BaseAddress, $"articles/{slug}").ToString();
@@ -91,30 +107,16 @@ public sealed class CommentBrowserTests(CommentHostFixture fixture) : IClassFixt
             var framed = Assert.Single(page.MainFrame.ChildFrames);
             await Eventually.TrueAsync(() => Task.FromResult(framed.Url.StartsWith("chrome-error:", StringComparison.Ordinal)), "Chromium to refuse to render the framed page");
             Assert.Equal(0, await framed.Locator("h1").CountAsync());
-        }
-        finally
-        {
-            profile.Delete(recursive: true);
-        }
+        });
     }
 
     [Fact]
     public async Task Form_post_in_a_browser_lands_on_the_comment_with_the_new_count()
     {
-        var chromium = FindChromium();
-        var slug = "b" + Guid.NewGuid().ToString("N")[..12];
-        await fixture.Storage.DropAsync($"{slug}.md", $"---\ntitle: Browser {slug}\n---\nText.\n");
-        using (await fixture.Host.GetWhenOkAsync($"articles/{slug}"))
-        {
-        }
+        var slug = await PublishAsync("Browser", "Text.\n");
 
-        var profile = Directory.CreateTempSubdirectory("publishing-chromium-");
-        try
+        await InChromiumAsync(async page =>
         {
-            using var playwright = await Playwright.CreateAsync();
-            await using var browser = await LaunchAsync(playwright, chromium, profile);
-            var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
-
             var response = await page.GotoAsync(new Uri(fixture.Host.BaseAddress, $"articles/{slug}").ToString());
             Assert.NotNull(response);
             Assert.Equal(200, response.Status);
@@ -149,10 +151,6 @@ public sealed class CommentBrowserTests(CommentHostFixture fixture) : IClassFixt
             var html = await page.ContentAsync();
             Assert.Contains("Comments (1)", html, StringComparison.Ordinal);
             Assert.DoesNotContain("Comments (0)", html, StringComparison.Ordinal);
-        }
-        finally
-        {
-            profile.Delete(recursive: true);
-        }
+        });
     }
 }

@@ -8,29 +8,12 @@ using AngleSharp.Html.Parser;
 namespace Publishing.IntegrationTests.LocalHost;
 
 /// <summary>A local host whose comment rate limit is out of the way, with the response cache on as in production.</summary>
-public sealed class CommentHostFixture : IAsyncLifetime
+public sealed class CommentHostFixture : LocalHostFixture
 {
-    public LocalHostStorage Storage { get; } = new();
-
-    private TestLocalHost? _host;
-
-    internal TestLocalHost Host => _host ?? throw new InvalidOperationException("The local host has not started.");
-
-    public async ValueTask InitializeAsync()
+    protected override void Configure(Dictionary<string, string?> settings)
     {
-        Storage.Settings["Comments:PostsPerMinute"] = "100000";
-        Storage.Settings["Publishing:ResponseCacheDuration"] = "00:00:05";
-        _host = await TestLocalHost.StartAsync(Storage);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-
-        await Storage.DisposeAsync();
+        settings["Comments:PostsPerMinute"] = "100000";
+        settings["Publishing:ResponseCacheDuration"] = "00:00:05";
     }
 }
 

@@ -1,39 +1,17 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Extensions.Configuration;
 using Publishing.Local.Commands;
-using Publishing.Local.Configuration;
 
 namespace Publishing.IntegrationTests.LocalHost;
 
 /// <summary>A local host that enforces function keys, as <c>func start --enableAuth</c> does and as Azure always does.</summary>
-public sealed class KeyedHostFixture : IAsyncLifetime
+public sealed class KeyedHostFixture : LocalHostFixture
 {
-    public LocalHostStorage Storage { get; } = new();
-
-    private TestLocalHost? _host;
-
-    internal TestLocalHost Host => _host ?? throw new InvalidOperationException("The local host has not started.");
-
     /// <summary>The host key: it opens <c>Function</c>-level routes.</summary>
     internal string HostKey => Host.Keys?.HostKey ?? throw new InvalidOperationException("The host does not enforce keys.");
 
-    public async ValueTask InitializeAsync()
-    {
-        Storage.Settings["LocalHost:EnableAuth"] = "true";
-        _host = await TestLocalHost.StartAsync(Storage);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-
-        await Storage.DisposeAsync();
-    }
+    protected override void Configure(Dictionary<string, string?> settings) => settings["LocalHost:EnableAuth"] = "true";
 }
 
 /// <summary>
@@ -78,7 +56,7 @@ public sealed class SubmissionAccessTests(KeyedHostFixture fixture) : IClassFixt
     [Fact]
     public async Task Drop_command_with_a_key_prints_the_verdict_from_a_host_that_checks_keys()
     {
-        var (exit, output) = await DropWithCommandAsync("cli/keyed-drop.md", "# Dropped with a key\n\nBody.\n", fixture.HostKey);
+        var (exit, output) = await DropCommandRun.RunAsync(Host, fixture.Storage, "cli/keyed-drop.md", "# Dropped with a key\n\nBody.\n", fixture.HostKey);
 
         Assert.True(exit == 0, output);
         Assert.Contains("Published: http://localhost:7071/articles/keyed-drop", output, StringComparison.Ordinal);
@@ -87,7 +65,7 @@ public sealed class SubmissionAccessTests(KeyedHostFixture fixture) : IClassFixt
     [Fact]
     public async Task Drop_command_without_a_key_says_the_app_checks_keys_and_how_to_pass_one()
     {
-        var (exit, output) = await DropWithCommandAsync("cli/unkeyed-drop.md", "# Dropped without a key\n\nBody.\n", key: null);
+        var (exit, output) = await DropCommandRun.RunAsync(Host, fixture.Storage, "cli/unkeyed-drop.md", "# Dropped without a key\n\nBody.\n", key: null);
 
         Assert.True(exit == 1, output);
         Assert.Contains("answered 401", output, StringComparison.Ordinal);
@@ -98,7 +76,7 @@ public sealed class SubmissionAccessTests(KeyedHostFixture fixture) : IClassFixt
     [Fact]
     public async Task Drop_command_with_a_wrong_key_says_the_key_was_refused()
     {
-        var (exit, output) = await DropWithCommandAsync("cli/wrong-key-drop.md", "# Dropped with a wrong key\n\nBody.\n", "not-the-key");
+        var (exit, output) = await DropCommandRun.RunAsync(Host, fixture.Storage, "cli/wrong-key-drop.md", "# Dropped with a wrong key\n\nBody.\n", "not-the-key");
 
         Assert.True(exit == 1, output);
         Assert.Contains("refused the function key", output, StringComparison.Ordinal);
@@ -110,23 +88,5 @@ public sealed class SubmissionAccessTests(KeyedHostFixture fixture) : IClassFixt
         var path = $"api/submissions/{name}?code={Uri.EscapeDataString(fixture.HostKey)}";
         using var response = await Host.GetWhenOkAsync(path);
         return await response.Content.ReadFromJsonAsync<JsonElement>(Cancellation);
-    }
-
-    private async Task<(int Exit, string Output)> DropWithCommandAsync(string blobName, string content, string? key)
-    {
-        var file = Path.Combine(Path.GetTempPath(), $"drop-{Guid.NewGuid():N}.md");
-        await File.WriteAllTextAsync(file, content, Cancellation);
-        using var output = new StringWriter();
-        try
-        {
-            IConfiguration configuration = LocalSettings.Load().BuildConfiguration(fixture.Storage.Settings);
-            var exit = await DropCommand.DropAsync(
-                new DropRequest(file, blobName, Wait: true, Host.BaseAddress, TimeSpan.FromSeconds(20), key), configuration, output, Cancellation);
-            return (exit, output.ToString());
-        }
-        finally
-        {
-            File.Delete(file);
-        }
     }
 }
