@@ -4,7 +4,8 @@
 # (functions/Publishing.Local), which runs the app's real worker process over the Functions gRPC protocol on the
 # same port (docs/local-host.md). On a fresh clone it
 # installs what it needs first. Ctrl+C stops exactly the processes it started, and nothing else.
-# CONFIGURATION=Release ./run.sh builds and runs the Release build.
+# CONFIGURATION=Release ./run.sh builds and runs the Release build. PUBLISHING_LOCAL_HOST=1 ./run.sh runs the local
+# host even where Core Tools are installed: it listens on loopback only, which `func start` cannot (it binds 0.0.0.0).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -85,13 +86,21 @@ fi
 log "Building ($configuration)"
 dotnet build functions/Publishing.Local --configuration "$configuration" --nologo --verbosity quiet
 
-if command -v func >/dev/null; then
+# Core Tools' own source (StartHostAction.Setup) listens on http://0.0.0.0:<port>, with no option for loopback only.
+exposed_warning=""
+if command -v func >/dev/null && [[ "${PUBLISHING_LOCAL_HOST:-}" != 1 ]]; then
   output="$function_app/bin/$configuration/net10.0"
-  log "Starting func start in $output, and the event relay"
+  exposed_warning="
+  WARNING: func start listens on EVERY network interface (0.0.0.0:$port), not only on this machine, and checks
+  no function keys: anyone who can reach this machine on port $port can read submission outcomes and approve or
+  delete comments. Core Tools cannot listen on loopback only. Block the port in your firewall, or run
+  PUBLISHING_LOCAL_HOST=1 ./run.sh for the local host, which listens on 127.0.0.1 and [::1] only.
+"
+  log "Starting func start in $output, and the event relay (func start listens on every interface: 0.0.0.0:$port)"
   start bash -c 'cd "$1" && exec func start --port "$2"' func "$output" "$port"
   start dotnet "$local_host" relay --target "$app_url" --metadata "$output/functions.metadata"
 else
-  log "Azure Functions Core Tools are not installed: starting the local Functions host (it runs the real worker)"
+  log "Starting the local Functions host on loopback only (it runs the real worker)$(command -v func >/dev/null || printf '; Azure Functions Core Tools are not installed')"
   start dotnet "$local_host" serve --urls "$app_url"
 fi
 
@@ -112,7 +121,7 @@ cat >&2 <<EOF
     Read it:          $app_url/articles/<slug>
     What became of a file:  $app_url/api/submissions/<blob name>
   Ctrl+C stops what this script started (PIDs ${pids[*]}).
-
+$exposed_warning
 EOF
 
 status=0

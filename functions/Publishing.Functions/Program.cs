@@ -5,6 +5,8 @@ using Publishing.Functions.Http;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.UseMiddleware<SecurityHeadersMiddleware>();
+builder.UseMiddleware<CrossSiteRequestMiddleware>();
 builder.UseMiddleware<HttpFaultMiddleware>();
 
 builder.Services.AddPublishingApp(builder.Configuration);

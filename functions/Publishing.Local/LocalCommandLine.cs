@@ -17,12 +17,15 @@ internal static class LocalCommandLine
           serve [--urls http://localhost:7071] [--Worker:AppDirectory <build output>] [--LocalHost:EnableAuth true]
               Run the function app's real worker process and serve it as the Functions host does (default
               command), with the blob webhook, the blob-trigger queue and the event relay that turns Azurite
-              drops into Event Grid events. See docs/local-host.md.
+              drops into Event Grid events. By default it listens on loopback only; it answers only requests whose Host is
+              localhost, a loopback address, a name in --urls or one in --LocalHost:AllowedHosts (';'-separated).
+              See docs/local-host.md and docs/security.md.
           relay [--target http://localhost:7071] [--metadata <functions.metadata>]
               Only the event relay, for use next to `func start`.
-          drop <file> [--as <blob name>] [--wait] [--target <url>] [--timeout <seconds>]
-              Upload a file to the articles container; with --wait, print what became of it.
-              Exit code: 0 published or draft, 3 rejected, 1 failed.
+          drop <file> [--as <blob name>] [--wait] [--key <function key>] [--target <url>] [--timeout <seconds>]
+              Upload a file to the articles container; with --wait, print what became of it. Outcomes are for
+              editors: against an app that checks keys, pass a function or host key with --key (or set
+              PUBLISHING_FUNCTION_KEY). Exit code: 0 published or draft, 3 rejected, 1 failed.
           measure-drops [--count 50] [--concurrency 1] [--edits] [--target <url>] [--timeout <seconds>]
               Time drop -> published page against a running app; prints p50, p95, max and mean. With
               --edits, time re-uploads of published articles until their page shows the change.

@@ -55,9 +55,12 @@ internal static class LocalServer
         });
         setup.LocalSettings.AddBeneath(builder.Configuration);
         builder.Configuration.AddInMemoryCollection(setup.Settings);
-        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        // Loopback only unless told otherwise: "localhost" binds 127.0.0.1 and [::1], nothing another machine can reach.
+        var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey];
+        if (string.IsNullOrEmpty(urls))
         {
-            builder.WebHost.UseUrls($"http://localhost:{setup.LocalSettings.HttpPort}");
+            urls = $"http://localhost:{setup.LocalSettings.HttpPort}";
+            builder.WebHost.UseUrls(urls);
         }
 
         builder.Logging.AddSimpleConsole(console =>
@@ -79,6 +82,8 @@ internal static class LocalServer
         builder.Services.AddHostedService(services => services.GetRequiredService<WorkerHost>());
         builder.Services.AddPublishingStorage(builder.Configuration);
         builder.Services.AddLocalFunctionsHost(builder.Configuration);
+        builder.Services.AddSingleton(new LocalHostNames(
+            urls, builder.Configuration[ConfigurationPath.Combine(LocalHostOptions.SectionName, nameof(LocalHostOptions.AllowedHosts))]));
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton<HttpFunctionForwarder>();
         builder.Services.AddSingleton<FunctionEndpoints>();
@@ -105,6 +110,13 @@ internal static class LocalServer
             LogKeys(app.Logger, keys.HostKey, keys.MasterKey);
         }
 
+        if (builder.Configuration.GetValue(ConfigurationPath.Combine(LocalHostOptions.SectionName, nameof(LocalHostOptions.EnableAuth)), defaultValue: false) is false
+            && urls.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(u => !IsLoopback(u)) is { } exposed)
+        {
+            LogExposed(app.Logger, exposed);
+        }
+
+        app.UseMiddleware<HostHeaderCheck>();
         app.UseMiddleware<LocalHttpErrors>();
         app.UseMiddleware<WaitForFunctions>();
         app.UseRouting();
@@ -149,6 +161,16 @@ internal static class LocalServer
     private static bool IsHostSetting(string key) =>
         string.Equals(key, WebHostDefaults.ServerUrlsKey, StringComparison.OrdinalIgnoreCase)
         || HostSections.Any(section => key.StartsWith(section + ConfigurationPath.KeyDelimiter, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Whether a URL the host listens on is reachable from this machine only.</summary>
+    private static bool IsLoopback(string url) =>
+        Uri.TryCreate(url.Replace("://*", "://any", StringComparison.Ordinal).Replace("://+", "://any", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+        && (uri.IsLoopback || (System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address)));
+
+    private static void LogExposed(ILogger logger, string url) =>
+#pragma warning disable CA1848 // once, at start-up
+        logger.LogWarning("Listening on {Url}, which other machines can reach, and checking no function keys: anyone on the network can read submission outcomes and approve or delete comments. Listen on http://localhost:<port>, or set LocalHost__EnableAuth=true.", url);
+#pragma warning restore CA1848
 
     private static void LogKeys(ILogger logger, string hostKey, string masterKey) =>
 #pragma warning disable CA1848 // once, at start-up

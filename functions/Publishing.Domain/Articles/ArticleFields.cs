@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.RegularExpressions;
+using Publishing.Pages;
 
 namespace Publishing.Articles;
 
@@ -27,13 +28,17 @@ internal sealed partial class ArticleFields(string title, int titleLine)
     /// <summary>The line of the tag at an index of <see cref="Tags"/>.</summary>
     public required Func<int, int> TagLine { get; init; }
 
-    /// <summary>The first field past its limit, in the order the fields appear on a page; null when all fit.</summary>
-    public Rejection? Check() =>
+    /// <summary>
+    /// The first field past its limit, in the order the fields appear on a page, or an <c>image</c> over http where
+    /// <paramref name="allowHttpImages"/> is false; null when all fit.
+    /// </summary>
+    public Rejection? Check(bool allowHttpImages) =>
         TooLong("title", Title, titleLine, ArticleLimits.MaxTitleLength)
         ?? TooLong("author", Author.Value, Author.Line, ArticleLimits.MaxAuthorLength)
         ?? TooLong("source", Source.Value, Source.Line, ArticleLimits.MaxSourceLength)
         ?? TooLong("summary", Summary.Value, Summary.Line, ArticleLimits.MaxSummaryLength)
         ?? TooLong("image", Image.Value, Image.Line, ArticleLimits.MaxImageUrlLength)
+        ?? (!allowHttpImages && Image.Value is { } image && SafeUrl.IsPlainHttp(image) ? Rejection.HttpImage(image, Image.Line) : null)
         ?? CheckLanguage()
         ?? CheckTags();
 

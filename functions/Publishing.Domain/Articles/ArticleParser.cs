@@ -13,8 +13,9 @@ public static class ArticleParser
         ["title", "slug", "tags", "author", "source", "date", "updated", "summary", "draft", "image", "lang"];
 
     /// <param name="blobName">The file's name in the <c>articles</c> container, folders included.</param>
+    /// <param name="allowHttpImages">Whether the <c>image</c> field may be an <c>http:</c> address (<c>Publishing__AllowHttpImages</c>).</param>
     /// <remarks>Never throws on content: whatever a file holds, the result is an article or a rejection.</remarks>
-    public static ArticleParseResult Parse(string blobName, ReadOnlySpan<byte> content, int maxBytes)
+    public static ArticleParseResult Parse(string blobName, ReadOnlySpan<byte> content, int maxBytes, bool allowHttpImages = false)
     {
         ArgumentNullException.ThrowIfNull(blobName);
         if (ArticleFormats.RejectUnsupported(blobName) is { } unsupported)
@@ -50,7 +51,7 @@ public static class ArticleParser
             // Control characters never reach a page or a feed; blanking them keeps every line number.
             text = XmlSafeText.Blank(text);
             return ArticleFormats.FromName(blobName) == ArticleFormat.Markdown
-                ? ParseMarkdown(blobName, text)
+                ? ParseMarkdown(blobName, text, allowHttpImages)
                 : ParsePlainText(blobName, text);
         }
         catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
@@ -63,7 +64,7 @@ public static class ArticleParser
     public static Rejection TooLarge(long length, int maxBytes) => new(
         RejectionCode.TooLarge, $"the file is {FormatSize(length)}; the limit is {FormatSize(maxBytes)}");
 
-    private static ArticleParseResult ParseMarkdown(string blobName, string text)
+    private static ArticleParseResult ParseMarkdown(string blobName, string text, bool allowHttpImages)
     {
         var lines = text.ReplaceLineEndings("\n").Split('\n');
         var frontMatterResult = FrontMatter.Read(lines, out var bodyStart);
@@ -128,7 +129,7 @@ public static class ArticleParser
             Tags = tags,
             TagLine = _ => frontMatter.LineOf("tags"),
         };
-        if (fields.Check() is { } beyondLimits)
+        if (fields.Check(allowHttpImages) is { } beyondLimits)
         {
             return beyondLimits;
         }
@@ -171,7 +172,7 @@ public static class ArticleParser
             Tags = story.Tags,
             TagLine = index => story.TagLines[index],
         };
-        if (fields.Check() is { } beyondLimits)
+        if (fields.Check(allowHttpImages: false) is { } beyondLimits) // plain text has no image
         {
             return beyondLimits;
         }

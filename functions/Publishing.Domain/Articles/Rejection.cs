@@ -12,6 +12,17 @@ public sealed record Rejection(RejectionCode Code, string Reason, int? Line = nu
         ArgumentNullException.ThrowIfNull(exception);
         return new(RejectionCode.Unreadable, $"{what} ({exception.GetType().Name}: {exception.Message})");
     }
+
+    /// <summary>
+    /// An image given by an <c>http:</c> address where the site loads images over https only (pages are served with
+    /// <c>img-src https:</c>, unless <c>Publishing__AllowHttpImages</c>): the reader would see a broken image.
+    /// </summary>
+    public static Rejection HttpImage(string url, int line)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        var shown = url.Length <= 80 ? url : url[..80] + "…";
+        return new(RejectionCode.InsecureImage, $"the image '{shown}' is an http:// address; pages load images over https only: give its https:// address", line);
+    }
 }
 
 public enum RejectionCode
@@ -31,6 +42,9 @@ public enum RejectionCode
 
     /// <summary>Reading or rendering the file failed in a way no other code names; the reason says what was found.</summary>
     Unreadable,
+
+    /// <summary>An image (the <c>image</c> field or one in the Markdown) over http where the site allows https only.</summary>
+    InsecureImage,
 }
 
 /// <summary>The outcome of reading a file: an article, or the reason there is none.</summary>

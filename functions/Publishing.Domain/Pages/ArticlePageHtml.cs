@@ -51,6 +51,23 @@ public static partial class ArticlePageHtml
     }
 
     /// <summary>
+    /// <paramref name="pageHtml"/> with its style sheet replaced by the current one, so that a page stored before the
+    /// style changed still matches the hash the Content-Security-Policy allows (<see cref="ContentSecurityPolicy"/>).
+    /// The first <c>&lt;style&gt;</c> is the template's: nothing before it in the head is unencoded article text.
+    /// </summary>
+    public static string WithCurrentStyle(string pageHtml)
+    {
+        ArgumentNullException.ThrowIfNull(pageHtml);
+        const string close = "</style>";
+        var start = pageHtml.IndexOf("<style>", StringComparison.Ordinal);
+        var end = start < 0 ? -1 : pageHtml.IndexOf(close, start, StringComparison.Ordinal) + close.Length;
+        var current = PageChrome.Style.Value;
+        return end < close.Length || pageHtml.AsSpan(start, end - start).SequenceEqual(current)
+            ? pageHtml
+            : string.Concat(pageHtml.AsSpan(0, start), current, pageHtml.AsSpan(end));
+    }
+
+    /// <summary>
     /// The comments section as served: the count, the comments of <paramref name="view"/> oldest first, a link to
     /// the next page when there is one, and the form to post a comment, which works without JavaScript.
     /// </summary>

@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Text.Unicode;
 using Markdig;
 using Markdig.Syntax;
+using Markdig.Syntax.Inlines;
 using Publishing.Articles;
 
 namespace Publishing.Pages;
@@ -27,21 +28,30 @@ public sealed class ArticlePageRenderer
     private readonly MarkdownPipeline _markdown = ArticleMarkdown.Pipeline;
 
     /// <summary>
-    /// The page, or the rejection when the article cannot be rendered: Markdig stops at its own nesting limit (lists
-    /// nested by indentation, emphasis inside emphasis) past what the parser checks line by line, and nothing but the
-    /// article's content goes into rendering, so any failure would fail again on a retry. Never throws on content.
+    /// The page, or the rejection when the article cannot be rendered or breaks a rule of the site: Markdig stops at
+    /// its own nesting limit (lists nested by indentation, emphasis inside emphasis) past what the parser checks line
+    /// by line, and an image over http would not load where the site allows https images only
+    /// (<see cref="SiteInfo.AllowHttpImages"/>). Nothing but the article's content goes into rendering, so any failure
+    /// would fail again on a retry. Never throws on content.
     /// </summary>
     public bool TryRender(ArticlePageModel model, [NotNullWhen(true)] out RenderedPage? page, [NotNullWhen(false)] out Rejection? rejection)
     {
-        rejection = null;
+        ArgumentNullException.ThrowIfNull(model);
+        page = null;
         try
         {
-            page = Render(model);
+            var document = ParseBody(model.Article);
+            rejection = document is not null && !model.Site.AllowHttpImages ? FirstHttpImage(document, (MarkdownBody)model.Article.Body) : null;
+            if (rejection is not null)
+            {
+                return false;
+            }
+
+            page = Write(model, document);
             return true;
         }
         catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
         {
-            page = null;
             rejection = e is ArgumentException && e.Message.Contains("nested", StringComparison.OrdinalIgnoreCase)
                 ? new Rejection(RejectionCode.TooComplex, "the Markdown nests lists, block quotes or emphasis too deeply to be rendered")
                 : Rejection.Unreadable("the article could not be rendered", e);
@@ -49,31 +59,45 @@ public sealed class ArticlePageRenderer
         }
     }
 
+    /// <summary>The page as the article says, without the site's rules that <see cref="TryRender"/> holds it to.</summary>
     /// <remarks>Throws Markdig's <see cref="ArgumentException"/> past its nesting limit; <see cref="TryRender"/> makes that a rejection.</remarks>
     public RenderedPage Render(ArticlePageModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var article = model.Article;
-        MarkdownDocument? document = null;
-        TrustedHtml body;
-        switch (article.Body)
-        {
-            case MarkdownBody markdown:
-                document = Markdown.Parse(markdown.Markdown, _markdown);
-                body = ArticleMarkdown.ToSafeHtml(document, _markdown);
-                break;
-            case PlainTextBody plain:
-                body = RenderPlainText(plain);
-                break;
-            default:
-                throw new ArgumentException($"unknown article body {article.Body.GetType().Name}", nameof(model));
-        }
+        return Write(model, ParseBody(model.Article));
+    }
 
+    /// <summary>The Markdown body parsed with the article pipeline; null for plain text.</summary>
+    private MarkdownDocument? ParseBody(Article article) => article.Body switch
+    {
+        MarkdownBody markdown => Markdown.Parse(markdown.Markdown, _markdown),
+        PlainTextBody => null,
+        _ => throw new ArgumentException($"unknown article body {article.Body.GetType().Name}", nameof(article)),
+    };
+
+    private RenderedPage Write(ArticlePageModel model, MarkdownDocument? document)
+    {
+        var article = model.Article;
+        var body = document is not null ? ArticleMarkdown.ToSafeHtml(document, _markdown) : RenderPlainText((PlainTextBody)article.Body);
         var description = ArticleDescription.For(article, document);
         var page = new HtmlBuilder(body.Value.Length + 8192);
         WriteHead(page, model, description);
         WriteBody(page, model, body);
         return new RenderedPage(page.ToString(), description);
+    }
+
+    /// <summary>The first Markdown image (inline or by reference) whose address is <c>http:</c>, with its line in the file.</summary>
+    private static Rejection? FirstHttpImage(MarkdownDocument document, MarkdownBody body)
+    {
+        foreach (var link in document.Descendants<LinkInline>())
+        {
+            if (link.IsImage && (link.GetDynamicUrl?.Invoke() ?? link.Url) is { } url && SafeUrl.IsPlainHttp(url))
+            {
+                return Rejection.HttpImage(url, body.FirstLine + link.Line);
+            }
+        }
+
+        return null;
     }
 
     private static void WriteHead(HtmlBuilder page, ArticlePageModel model, string description)

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Publishing.Articles;
 
 namespace Publishing.Pages;
@@ -6,8 +8,8 @@ namespace Publishing.Pages;
 /// <summary>What every page of the site shares: the style sheet, the site header, feed links, date formats.</summary>
 internal static class PageChrome
 {
-    public static TrustedHtml Style { get; } = new("""
-        <style>
+    // With LF line breaks, as a browser reads them, so the hash holds whatever line endings this file has.
+    private static readonly string StyleText = ("\n" + """
         :root{color-scheme:light dark;--muted:#595959;--rule:#d0d0d0}
         @media (prefers-color-scheme:dark){:root{--muted:#a8a8a8;--rule:#454545}}
         *,*::before,*::after{box-sizing:border-box}
@@ -31,13 +33,21 @@ internal static class PageChrome
         .listing{list-style:none;padding:0}.listing li{margin:0 0 1.5rem}
         .listing h2{margin:0;font-size:1.25rem}.listing p{margin:.25rem 0}
         .pager{display:flex;justify-content:space-between;border-top:1px solid var(--rule);padding-top:1rem}
-        </style>
-        """);
+        """ + "\n").ReplaceLineEndings("\n");
 
-    /// <summary>From <c>&lt;body&gt;</c> to the opening of <c>&lt;main&gt;</c>: the skip link and the site header.</summary>
+    /// <summary>The site's style sheet: the one inline style a page has, allowed by its hash in the CSP (<see cref="StyleHash"/>).</summary>
+    public static TrustedHtml Style { get; } = new("<style>" + StyleText + "</style>");
+
     /// <summary>
-    /// The document up to the page's own head elements: doctype, language, charset, viewport, and the
-    /// Content-Security-Policy every page shares (no scripts, same-origin forms, images over http(s) only).
+    /// The CSP source for <see cref="Style"/>: the SHA-256 of the element's text as a browser reads it (line breaks as
+    /// LF, which is also how it is written), so no other inline style, and no <c>style</c> attribute, ever applies.
+    /// </summary>
+    public static string StyleHash { get; } = "'sha256-" + Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(StyleText))) + "'";
+
+    /// <summary>
+    /// The document up to the page's own head elements: doctype, language, charset, viewport. The page's
+    /// Content-Security-Policy is a response header (<see cref="ContentSecurityPolicy"/>), not a meta element: a meta
+    /// policy cannot say <c>frame-ancestors</c>, and one written into a stored page would outlive a change of settings.
     /// </summary>
     public static TrustedHtml HeadStart(string language) => TrustedHtml.Format($"""
         <!DOCTYPE html>
@@ -45,10 +55,10 @@ internal static class PageChrome
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src http: https:; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'">
 
         """);
 
+    /// <summary>From <c>&lt;body&gt;</c> to the opening of <c>&lt;main&gt;</c>: the skip link and the site header.</summary>
     public static TrustedHtml BodyStart(SiteInfo site, string skipText) => TrustedHtml.Format($"""
         <body>
         <a class="skip" href="#main">{skipText}</a>

@@ -11,11 +11,24 @@ public static class SafeUrl
     /// Judged the way a browser reads it: tabs and line breaks anywhere, and controls and spaces at
     /// the start, are ignored, so <c>java&#9;script:</c> counts as <c>javascript:</c>.
     /// </summary>
-    public static bool IsAllowed(string? url)
+    public static bool IsAllowed(string? url) =>
+        Scheme(url) is not { } scheme
+        || scheme.Equals("http", StringComparison.OrdinalIgnoreCase)
+        || scheme.Equals("https", StringComparison.OrdinalIgnoreCase)
+        || scheme.Equals("mailto", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// True when <paramref name="url"/> names the <c>http:</c> scheme itself, read as <see cref="IsAllowed"/> reads it.
+    /// Relative and scheme-relative URLs (<c>//host/x.png</c>) are not: they take the page's scheme.
+    /// </summary>
+    public static bool IsPlainHttp(string? url) => Scheme(url) is { } scheme && scheme.Equals("http", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The scheme <paramref name="url"/> names, as a browser reads it; null for a relative URL.</summary>
+    private static string? Scheme(string? url)
     {
         if (string.IsNullOrEmpty(url))
         {
-            return true;
+            return null;
         }
 
         Span<char> buffer = url.Length <= 256 ? stackalloc char[url.Length] : new char[url.Length];
@@ -36,15 +49,7 @@ public static class SafeUrl
 
         var cleaned = buffer[first..length];
         var end = cleaned.IndexOfAny(":/?#\\");
-        if (end < 0 || cleaned[end] != ':')
-        {
-            return true;
-        }
-
-        var scheme = cleaned[..end];
-        return scheme.Equals("http", StringComparison.OrdinalIgnoreCase)
-            || scheme.Equals("https", StringComparison.OrdinalIgnoreCase)
-            || scheme.Equals("mailto", StringComparison.OrdinalIgnoreCase);
+        return end < 0 || cleaned[end] != ':' ? null : cleaned[..end].ToString();
     }
 
     /// <summary>An absolute http(s) URL for <paramref name="url"/>, resolved against <paramref name="baseUrl"/>; null for anything else.</summary>

@@ -116,7 +116,7 @@ public sealed partial class ArticlePublisher(
 
         var published = article.Published ?? record.Listing?.Published ?? FirstSeen(properties);
         var url = _options.ArticleUrl(article.Slug);
-        var model = new ArticlePageModel(article, published, url, new SiteInfo(_options.SiteName, _options.Language, _options.PublicBaseUrl));
+        var model = new ArticlePageModel(article, published, url, new SiteInfo(_options.SiteName, _options.Language, _options.PublicBaseUrl, _options.AllowHttpImages));
         if (!renderer.TryRender(model, out var page, out var unrenderable))
         {
             return await RejectAsync(file.Name, version, unrenderable, liveSlug, cancellationToken);
@@ -181,7 +181,7 @@ public sealed partial class ArticlePublisher(
                 var download = await file.DownloadContentAsync(
                     new BlobDownloadOptions { Conditions = new BlobRequestConditions { IfMatch = properties.ETag } },
                     cancellationToken);
-                return (ArticleParser.Parse(file.Name, download.Value.Content.ToMemory().Span, _options.MaxArticleBytes), properties.ETag);
+                return (ArticleParser.Parse(file.Name, download.Value.Content.ToMemory().Span, _options.MaxArticleBytes, _options.AllowHttpImages), properties.ETag);
             }
             catch (RequestFailedException e) when (e.IsPreconditionFailed())
             {

@@ -66,6 +66,13 @@ public sealed class PublishingOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan ResponseCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Whether articles may show images over plain http. Off: pages are served with <c>img-src https:</c>, and a file
+    /// whose <c>image</c> or Markdown images are <c>http:</c> addresses is rejected with the reason, rather than
+    /// published with images that would not load (or would load in the clear).
+    /// </summary>
+    public bool AllowHttpImages { get; set; }
+
     public Uri ArticleUrl(string slug) => new(PublicBaseUrl, $"articles/{slug}");
 
     public Uri TagUrl(string tag) => new(PublicBaseUrl, $"tags/{tag}");

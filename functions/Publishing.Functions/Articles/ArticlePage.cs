@@ -75,7 +75,7 @@ public sealed class ArticlePage(SitePages pages, ArticleCatalog catalog, Comment
         var commentPage = await shown;
         var next = commentPage.NextKey is { } key ? await cursors.EncodeAsync(CommentStore.CursorListing(slug), key, cancellationToken) : null;
         var section = ArticlePageHtml.RenderComments(new CommentsView(slug, await count, commentPage.Items, next, afterKey is null));
-        var html = ArticlePageHtml.ReplaceComments(page.Content.ToString(), section);
+        var html = ArticlePageHtml.ReplaceComments(ArticlePageHtml.WithCurrentStyle(page.Content.ToString()), section);
         return CachedBody.Of(Encoding.UTF8.GetBytes(html));
     }
 }

@@ -10,8 +10,8 @@ namespace Publishing.Functions.Comments;
 
 /// <summary>
 /// Editors' comment moderation, behind a function key (<see cref="AuthorizationLevel.Function"/>): list an article's
-/// pending comments, approve one, delete one (pending or shown). The local host checks keys only with
-/// <c>LocalHost__EnableAuth=true</c>, like <c>func start --enableAuth</c>.
+/// pending comments, approve one, delete one (pending or shown). The local host checks keys only when asked
+/// (<c>LocalHost:EnableAuth</c>), so these also refuse what a browser sends for another site (<see cref="Http.CrossSiteRequestMiddleware"/>).
 /// </summary>
 public sealed class CommentModerationEndpoints(CommentStore store, ResponseCache cache)
 {

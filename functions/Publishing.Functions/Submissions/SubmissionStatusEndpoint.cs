@@ -8,12 +8,18 @@ using Publishing.Submissions;
 
 namespace Publishing.Functions.Submissions;
 
-/// <summary><c>GET /api/submissions/{*name}</c>: what became of a dropped file.</summary>
+/// <summary><c>GET /api/submissions/{*name}</c>: what became of a dropped file, for editors only.</summary>
+/// <remarks>
+/// Behind a function key (<see cref="AuthorizationLevel.Function"/>): a status says that a draft or embargoed file
+/// exists, quotes its front matter in a rejection, and names the file that already holds a slug, none of which is for
+/// readers. In Azure a function or host key opens it (<c>x-functions-key</c> or <c>?code=</c>); the local host, like
+/// Core Tools, checks keys only when asked (<c>LocalHost__EnableAuth=true</c>).
+/// </remarks>
 public sealed class SubmissionStatusEndpoint(SubmissionLog submissions, IOptions<PublishingOptions> options)
 {
     [Function("SubmissionStatus")]
     public async Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/submissions/{*name}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/submissions/{*name}")] HttpRequest request,
         string name,
         CancellationToken cancellationToken)
     {

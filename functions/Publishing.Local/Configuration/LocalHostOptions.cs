@@ -60,5 +60,11 @@ internal sealed class LocalHostOptions
     /// <summary>The key that opens every route when keys are enforced; made up at start when not set.</summary>
     public string? MasterKey { get; set; }
 
+    /// <summary>
+    /// Host names (separated by <c>;</c>) to answer to besides localhost, the loopback addresses and the names in the
+    /// URLs listened on: a request with any other <c>Host</c> gets 400 (<see cref="Http.HostHeaderCheck"/>).
+    /// </summary>
+    public string? AllowedHosts { get; set; }
+
     public TimeSpan RetryDelayAfter(int dequeueCount) => Backoff.Doubling(RetryDelay, MaxRetryDelay, dequeueCount);
 }

@@ -124,6 +124,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     Publishing__LockWaitTimeout: '00:01:00'
     // How long an instance serves reads from memory (readers' API issue).
     Publishing__ResponseCacheDuration: '00:00:05'
+    Publishing__AllowHttpImages: 'false'
     Publishing__SiteContainer: storageNames.siteContainer
     Publishing__LockContainer: storageNames.lockContainer
     Publishing__ArticleTable: storageNames.articleTable

@@ -5,7 +5,7 @@ using Microsoft.Playwright;
 namespace Publishing.IntegrationTests.LocalHost;
 
 /// <summary>
-/// The comment form in a real browser: headless Chromium (Debian's <c>chromium</c> package, which <c>./test.sh</c>
+/// The article page in a real browser, its comment form and its Content-Security-Policy: headless Chromium (Debian's <c>chromium</c> package, which <c>./test.sh</c>
 /// installs where it can) driven by Playwright with its executable path set; Playwright's own browsers are never
 /// downloaded. Skipped, saying why, only where no Chromium is installed.
 /// </summary>
@@ -38,16 +38,25 @@ public sealed class CommentBrowserTests(CommentHostFixture fixture) : IClassFixt
         return path;
     }
 
-    [Fact]
-    public async Task Form_post_in_a_browser_lands_on_the_comment_with_the_new_count()
+    /// <summary>Publishes an article of the test's own with <paramref name="body"/> and waits for its page; returns its slug.</summary>
+    private async Task<string> PublishAsync(string title, string body)
     {
-        var chromium = FindChromium();
         var slug = "b" + Guid.NewGuid().ToString("N")[..12];
-        await fixture.Storage.DropAsync($"{slug}.md", $"---\ntitle: Browser {slug}\n---\nText.\n");
+        await fixture.Storage.DropAsync($"{slug}.md", $"---\ntitle: {title} {slug}\n---\n{body}");
         using (await fixture.Host.GetWhenOkAsync($"articles/{slug}"))
         {
         }
 
+        return slug;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="use"/> on a page of Chromium with a fresh profile and JavaScript off: the pages must work
+    /// without it (Playwright's own fill, click and evaluate still do).
+    /// </summary>
+    private static async Task InChromiumAsync(Func<IPage, Task> use)
+    {
+        var chromium = FindChromium();
         var profile = Directory.CreateTempSubdirectory("publishing-chromium-");
         try
         {
@@ -58,14 +67,56 @@ public sealed class CommentBrowserTests(CommentHostFixture fixture) : IClassFixt
                 Headless = true,
                 Args = ChromiumArgs,
                 Timeout = 30_000,
-
-                // The form must work without JavaScript; Playwright's own fill and click still do.
                 JavaScriptEnabled = false,
             });
             browser.SetDefaultTimeout(15_000);
             browser.SetDefaultNavigationTimeout(15_000);
-            var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
+            await use(browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync());
+        }
+        finally
+        {
+            profile.Delete(recursive: true);
+        }
+    }
 
+    [Fact]
+    public async Task Page_under_its_header_policy_applies_its_style_sheet_refuses_framing_and_reports_no_violation()
+    {
+        var slug = await PublishAsync("Policy", "Text.\n\n| a | b |\n|:-|-:|\n| 1 | 2 |\n");
+
+        await InChromiumAsync(async page =>
+        {
+            var console = new ConcurrentQueue<string>();
+            page.Console += (_, message) => console.Enqueue(message.Text);
+            var url = new Uri(fixture.Host.BaseAddress, $"articles/{slug}").ToString();
+
+            var response = await page.GotoAsync(url);
+            Assert.NotNull(response);
+            Assert.Equal(200, response.Status);
+            Assert.Contains("frame-ancestors 'none'", await response.HeaderValueAsync("content-security-policy") ?? "", StringComparison.Ordinal);
+
+            // The style sheet applied (44rem is the body's max-width in it), and the aligned table cell took its class's style.
+            Assert.Equal("704px", await page.Locator("body").EvaluateAsync<string>("b => getComputedStyle(b).maxWidth"));
+            Assert.Equal("right", await page.Locator("td.align-right").EvaluateAsync<string>("c => getComputedStyle(c).textAlign"));
+
+            Assert.DoesNotContain(console, m => m.Contains("Content Security Policy", StringComparison.Ordinal));
+
+            // Framed by a page of another origin (a blank page of no origin here), the article is refused: Chromium shows its error page in the frame.
+            await page.GotoAsync("about:blank");
+            await page.SetContentAsync($"<!DOCTYPE html><iframe src=\"{url}\"></iframe>", new PageSetContentOptions { WaitUntil = WaitUntilState.Load });
+            var framed = Assert.Single(page.MainFrame.ChildFrames);
+            await Eventually.TrueAsync(() => Task.FromResult(framed.Url.StartsWith("chrome-error:", StringComparison.Ordinal)), "Chromium to refuse to render the framed page");
+            Assert.Equal(0, await framed.Locator("h1").CountAsync());
+        });
+    }
+
+    [Fact]
+    public async Task Form_post_in_a_browser_lands_on_the_comment_with_the_new_count()
+    {
+        var slug = await PublishAsync("Browser", "Text.\n");
+
+        await InChromiumAsync(async page =>
+        {
             var response = await page.GotoAsync(new Uri(fixture.Host.BaseAddress, $"articles/{slug}").ToString());
             Assert.NotNull(response);
             Assert.Equal(200, response.Status);
@@ -100,10 +151,6 @@ public sealed class CommentBrowserTests(CommentHostFixture fixture) : IClassFixt
             var html = await page.ContentAsync();
             Assert.Contains("Comments (1)", html, StringComparison.Ordinal);
             Assert.DoesNotContain("Comments (0)", html, StringComparison.Ordinal);
-        }
-        finally
-        {
-            profile.Delete(recursive: true);
-        }
+        });
     }
 }

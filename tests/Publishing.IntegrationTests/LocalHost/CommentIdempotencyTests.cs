@@ -8,29 +8,14 @@ namespace Publishing.IntegrationTests.LocalHost;
 /// A local host listening on IPv4 and IPv6 loopback (two client networks, as the host forwards the client's
 /// address to the worker), with pre-approval on and the rate limit out of the way.
 /// </summary>
-public sealed class ModeratedCommentHostFixture : IAsyncLifetime
+public sealed class ModeratedCommentHostFixture : LocalHostFixture
 {
-    public LocalHostStorage Storage { get; } = new();
+    protected override string Urls => TestLocalHost.TwoNetworks;
 
-    private TestLocalHost? _host;
-
-    internal TestLocalHost Host => _host ?? throw new InvalidOperationException("The local host has not started.");
-
-    public async ValueTask InitializeAsync()
+    protected override void Configure(Dictionary<string, string?> settings)
     {
-        Storage.Settings["Comments:PostsPerMinute"] = "100000";
-        Storage.Settings["Comments:RequireApproval"] = "true";
-        _host = await TestLocalHost.StartAsync(Storage, urls: TestLocalHost.TwoNetworks);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-
-        await Storage.DisposeAsync();
+        settings["Comments:PostsPerMinute"] = "100000";
+        settings["Comments:RequireApproval"] = "true";
     }
 }
 

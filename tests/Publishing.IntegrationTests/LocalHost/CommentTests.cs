@@ -8,29 +8,12 @@ using AngleSharp.Html.Parser;
 namespace Publishing.IntegrationTests.LocalHost;
 
 /// <summary>A local host whose comment rate limit is out of the way, with the response cache on as in production.</summary>
-public sealed class CommentHostFixture : IAsyncLifetime
+public sealed class CommentHostFixture : LocalHostFixture
 {
-    public LocalHostStorage Storage { get; } = new();
-
-    private TestLocalHost? _host;
-
-    internal TestLocalHost Host => _host ?? throw new InvalidOperationException("The local host has not started.");
-
-    public async ValueTask InitializeAsync()
+    protected override void Configure(Dictionary<string, string?> settings)
     {
-        Storage.Settings["Comments:PostsPerMinute"] = "100000";
-        Storage.Settings["Publishing:ResponseCacheDuration"] = "00:00:05";
-        _host = await TestLocalHost.StartAsync(Storage);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-
-        await Storage.DisposeAsync();
+        settings["Comments:PostsPerMinute"] = "100000";
+        settings["Publishing:ResponseCacheDuration"] = "00:00:05";
     }
 }
 
@@ -63,9 +46,11 @@ public sealed class CommentTests(CommentHostFixture fixture) : IClassFixture<Com
     private Task<HttpResponseMessage> PostAsync(string slug, HttpContent content, string? idempotencyKey = null) =>
         PostAsync(Host.Http, slug, content, idempotencyKey);
 
+    /// <summary>Posts as the article page's own form or script would: from this site's origin, as a browser says with <c>Origin</c>.</summary>
     internal static async Task<HttpResponseMessage> PostAsync(HttpClient http, string slug, HttpContent content, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"api/articles/{slug}/comments", UriKind.Relative)) { Content = content };
+        request.Headers.Add("Origin", http.BaseAddress?.GetLeftPart(UriPartial.Authority));
         if (idempotencyKey is not null)
         {
             request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);

@@ -1,22 +1,31 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Extensions.Configuration;
 using Publishing.Local.Commands;
 using Publishing.Local.Configuration;
 
 namespace Publishing.IntegrationTests.LocalHost;
 
-/// <summary>One local host, with its relay and dispatcher, over real HTTP and a real Azurite.</summary>
-public sealed class LocalHostFixture : IAsyncLifetime
+/// <summary>
+/// One local host, with its relay and dispatcher, over real HTTP and a real Azurite, shared by a test class. Fixtures
+/// for hosts with other settings derive from it and override <see cref="Configure"/>.
+/// </summary>
+public class LocalHostFixture : IAsyncLifetime
 {
-    public LocalHostStorage Storage { get; } = new();
-
     private TestLocalHost? _host;
+
+    public LocalHostStorage Storage { get; } = new();
 
     internal TestLocalHost Host => _host ?? throw new InvalidOperationException("The local host has not started.");
 
-    public async ValueTask InitializeAsync() => _host = await TestLocalHost.StartAsync(Storage);
+    /// <summary>What the host listens on.</summary>
+    protected virtual string Urls => "http://127.0.0.1:0";
+
+    public async ValueTask InitializeAsync()
+    {
+        Configure(Storage.Settings);
+        _host = await TestLocalHost.StartAsync(Storage, urls: Urls);
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -26,6 +35,12 @@ public sealed class LocalHostFixture : IAsyncLifetime
         }
 
         await Storage.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Settings for the host, before it starts.</summary>
+    protected virtual void Configure(Dictionary<string, string?> settings)
+    {
     }
 }
 
@@ -103,44 +118,20 @@ public sealed class LocalHostEndToEndTests(LocalHostFixture fixture) : IClassFix
     [Fact]
     public async Task Drop_command_with_wait_prints_the_published_url()
     {
-        var file = Path.Combine(Path.GetTempPath(), $"drop-{Guid.NewGuid():N}.md");
-        await File.WriteAllTextAsync(file, "# Dropped from the command line\n\nBody.\n", Cancellation);
-        using var output = new StringWriter();
-        try
-        {
-            var exit = await DropCommand.DropAsync(
-                new DropRequest(file, "cli/dropped-from-cli.md", Wait: true, Host.BaseAddress, TimeSpan.FromSeconds(20)), Configuration(), output, Cancellation);
+        var (exit, output) = await DropCommandRun.RunAsync(Host, Storage, "cli/dropped-from-cli.md", "# Dropped from the command line\n\nBody.\n");
 
-            Assert.True(exit == 0, output.ToString());
-            Assert.Contains("Published: http://localhost:7071/articles/dropped-from-cli", output.ToString(), StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        Assert.True(exit == 0, output);
+        Assert.Contains("Published: http://localhost:7071/articles/dropped-from-cli", output, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Drop_command_with_wait_exits_non_zero_with_the_reason_when_the_file_is_rejected()
     {
-        var file = Path.Combine(Path.GetTempPath(), $"drop-{Guid.NewGuid():N}.md");
-        await File.WriteAllTextAsync(file, "---\ntitle: [unclosed\n---\n\nBody.\n", Cancellation);
-        using var output = new StringWriter();
-        try
-        {
-            var exit = await DropCommand.DropAsync(
-                new DropRequest(file, "cli/broken.md", Wait: true, Host.BaseAddress, TimeSpan.FromSeconds(20)), Configuration(), output, Cancellation);
+        var (exit, output) = await DropCommandRun.RunAsync(Host, Storage, "cli/broken.md", "---\ntitle: [unclosed\n---\n\nBody.\n");
 
-            Assert.True(exit == DropCommand.Rejected, output.ToString());
-            Assert.Contains("Rejected: ", output.ToString(), StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        Assert.True(exit == DropCommand.Rejected, output);
+        Assert.Contains("Rejected: ", output, StringComparison.Ordinal);
     }
-
-    private IConfiguration Configuration() => LocalSettings.Load().BuildConfiguration(Storage.Settings);
 
     private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)
     {
@@ -151,5 +142,29 @@ public sealed class LocalHostEndToEndTests(LocalHostFixture fixture) : IClassFix
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("detail").GetString()));
         return problem;
+    }
+}
+
+/// <summary>The <c>drop --wait</c> command run against a test's host, on its storage, from a temporary file.</summary>
+internal static class DropCommandRun
+{
+    public static async Task<(int Exit, string Output)> RunAsync(TestLocalHost host, LocalHostStorage storage, string blobName, string content, string? key = null)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"drop-{Guid.NewGuid():N}.md");
+        await File.WriteAllTextAsync(file, content, TestContext.Current.CancellationToken);
+        using var output = new StringWriter();
+        try
+        {
+            var exit = await DropCommand.DropAsync(
+                new DropRequest(file, blobName, Wait: true, host.BaseAddress, TimeSpan.FromSeconds(20), key),
+                LocalSettings.Load().BuildConfiguration(storage.Settings),
+                output,
+                TestContext.Current.CancellationToken);
+            return (exit, output.ToString());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 }
