@@ -21,7 +21,7 @@ for ($attempt = 1; $attempt -le 30; $attempt++) {
   $key = az functionapp keys list --resource-group $env:AZURE_RESOURCE_GROUP --name $env:AZURE_FUNCTION_APP_NAME `
     --query systemKeys.blobs_extension --output tsv 2>$null
   if ($key) { break }
-  try { Invoke-WebRequest -Uri "$($env:SERVICE_FUNCTIONS_URI)/api/submissions/warm-up" -TimeoutSec 30 -SkipHttpErrorCheck | Out-Null } catch { }
+  try { Invoke-WebRequest -Uri "$($env:SERVICE_FUNCTIONS_URI)/api/tags" -TimeoutSec 30 -SkipHttpErrorCheck | Out-Null } catch { }
   Write-Host "Waiting for the host's blobs_extension key (attempt $attempt)..."
   Start-Sleep -Seconds 10
 }

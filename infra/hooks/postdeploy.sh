@@ -36,7 +36,7 @@ while :; do
     exit 1
   fi
   if command -v curl >/dev/null 2>&1; then
-    curl --silent --output /dev/null --max-time 30 "$SERVICE_FUNCTIONS_URI/api/submissions/warm-up" || true
+    curl --silent --output /dev/null --max-time 30 "$SERVICE_FUNCTIONS_URI/api/tags" || true
   fi
   echo "Waiting for the host's blobs_extension key (attempt $attempt)..."
   sleep 10
