@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Publishing.Functions.Http;
 using Publishing.Functions.Listings;
+using Publishing.Publishing;
 
 namespace Publishing.Functions;
 
@@ -17,5 +18,6 @@ public static class PublishingApp
             .AddArticles(configuration)
             .AddComments(configuration)
             .AddSingleton<ResponseCache>()
+            .AddSingleton<IPublishedChangeObserver, ResponseCacheInvalidation>()
             .AddSingleton<ListingReader>();
 }

@@ -27,9 +27,12 @@ public sealed partial class ArticlePublisher(
     PublishLock locks,
     ArticlePageRenderer renderer,
     IOptions<PublishingOptions> options,
+    IEnumerable<IPublishedChangeObserver> observers,
     TimeProvider time,
     ILogger<ArticlePublisher> logger)
 {
+    private readonly IPublishedChangeObserver[] _observers = [.. observers];
+
     private readonly PublishingOptions _options = options.Value;
 
     public async Task<PublishOutcome> PublishAsync(BlobClient file, CancellationToken cancellationToken)
@@ -144,6 +147,8 @@ public sealed partial class ArticlePublisher(
             throw new InvalidOperationException($"The record for '{article.Slug}' changed while '{file.Name}' was being published; retrying.");
         }
 
+        Changed(article.Slug, Partitions(article.Tags).Union(record.Listing is { } before ? Partitions(before.Tags) : []));
+
         if (liveSlug is not null && liveSlug != article.Slug)
         {
             await UnpublishAsync(liveSlug, file.Name, cancellationToken);
@@ -220,6 +225,21 @@ public sealed partial class ArticlePublisher(
         if (!await catalog.TryDeleteAsync(record, cancellationToken))
         {
             throw new InvalidOperationException($"The record for '{slug}' changed while '{owner}' was unpublishing it; retrying.");
+        }
+
+        Changed(slug, record.Listing is { } gone ? Partitions(gone.Tags) : []);
+    }
+
+    /// <summary>
+    /// Tells the observers what changed, before the outcome is recorded: whoever sees the outcome and then reads
+    /// from this instance gets the new state, not a copy kept from before.
+    /// </summary>
+    private void Changed(string slug, IEnumerable<string> listings)
+    {
+        var change = new PublishedChange(slug, [.. listings.Distinct(StringComparer.Ordinal)]);
+        foreach (var observer in _observers)
+        {
+            observer.OnChanged(change);
         }
     }
 

@@ -61,10 +61,12 @@ public sealed class PublishingOptions
 
     /// <summary>
     /// How long a server answers reads (pages, listings, feeds) from its own memory before asking storage again.
-    /// Readers' caches may hold them longer (Cache-Control); 0 turns the server's cache off.
+    /// A publish drops the copies of the instance it runs on at once; on other instances this is how stale an
+    /// answer can be. Short, because a miss a second per answer costs little (docs/performance.md). Readers' caches
+    /// may hold answers longer (Cache-Control); 0 turns the server's cache off.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
-    public TimeSpan ResponseCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ResponseCacheDuration { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Whether articles may show images over plain http. Off: pages are served with <c>img-src https:</c>, and a file

@@ -46,7 +46,7 @@ public sealed class ArticlePage(SitePages pages, ArticleCatalog catalog, Comment
                 "'comments' is not a page of this article's comments. Follow the page's 'More comments' link as it is, or leave it out.");
         }
 
-        if (await cache.GetAsync(CommentCacheKeys.ArticlePage(slug, afterKey), token => ReadAsync(slug, afterKey, token), cancellationToken) is not { } page)
+        if (await cache.GetAsync(CommentCacheKeys.ArticlePage(slug, afterKey), CacheScope.Article(slug), token => ReadAsync(slug, afterKey, token), cancellationToken) is not { } page)
         {
             return NotFound(request, slug);
         }

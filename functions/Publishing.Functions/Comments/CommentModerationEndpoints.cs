@@ -65,8 +65,7 @@ public sealed class CommentModerationEndpoints(CommentStore store, ResponseCache
 
     private void Forget(string slug)
     {
-        cache.Remove(CommentCacheKeys.ArticlePage(slug));
-        cache.Remove(CommentCacheKeys.ArticleJson(slug));
+        cache.Invalidate(CacheScope.Article(slug));
     }
 
     private static IActionResult NotFound(HttpRequest request, string slug, string id) =>

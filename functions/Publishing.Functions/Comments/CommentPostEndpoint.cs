@@ -116,8 +116,7 @@ public sealed class CommentPostEndpoint(
             {
                 case CommentPostOutcome.Stored { Comment: var added }:
                     stored = added;
-                    cache.Remove(CommentCacheKeys.ArticlePage(slug));
-                    cache.Remove(CommentCacheKeys.ArticleJson(slug));
+                    cache.Invalidate(CacheScope.Article(slug));
                     break;
                 case CommentPostOutcome.Replayed { Comment: var current }:
                     // Answered as the first post was (201), but with the comment as it is now, approved or pending.

@@ -1,7 +1,9 @@
 using System.Buffers.Text;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using Publishing.Publishing;
 
 namespace Publishing.Functions.Http;
@@ -20,13 +22,19 @@ public sealed record CachedBody(byte[] Body, string ETag)
 /// <summary>
 /// Read responses kept in this process's memory for <see cref="PublishingOptions.ResponseCacheDuration"/>, so
 /// that repeated reads (and their <c>304</c>s) cost no storage call. Concurrent misses for one key share one
-/// read. Nothing is evicted on publish: instances cannot tell each other, so a change shows within the duration; only
-/// an instance that stores a comment drops its own copies of that article's first page.
-/// "Not found" answers are not kept.
+/// read. "Not found" answers are not kept.
 /// </summary>
+/// <remarks>
+/// Every entry belongs to one <see cref="CacheScope"/> (an article, a listing, the tag list). A change this instance
+/// makes (a publish, a comment) drops its scopes' entries at once, whatever their keys (every page of a listing,
+/// every comment page of an article): each scope has a cancellation token its entries expire with, so dropping a
+/// scope touches only its own entries and costs nothing on a hit. Other instances cannot be told: their copies
+/// expire within the duration, which is what bounds how stale a reader's answer can be.
+/// </remarks>
 public sealed class ResponseCache : IDisposable
 {
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 10_000 });
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _scopes = new(StringComparer.Ordinal);
     private readonly TimeSpan _duration;
 
     public ResponseCache(IOptions<PublishingOptions> options)
@@ -35,7 +43,7 @@ public sealed class ResponseCache : IDisposable
         _duration = options.Value.ResponseCacheDuration;
     }
 
-    public async Task<CachedBody?> GetAsync(string key, Func<CancellationToken, Task<CachedBody?>> read, CancellationToken cancellationToken)
+    public async Task<CachedBody?> GetAsync(string key, CacheScope scope, Func<CancellationToken, Task<CachedBody?>> read, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(read);
         if (_duration <= TimeSpan.Zero)
@@ -49,6 +57,9 @@ public sealed class ResponseCache : IDisposable
             created = true;
             entry.AbsoluteExpirationRelativeToNow = _duration;
             entry.Size = 1;
+
+            // Taken before the read starts: a change that lands during the read cancels this token and drops the entry.
+            entry.AddExpirationToken(new CancellationChangeToken(_scopes.GetOrAdd(scope.Name, static _ => new CancellationTokenSource()).Token));
 
             // Not tied to one request's cancellation: other requests may be waiting for the same read.
             return read(CancellationToken.None);
@@ -70,8 +81,15 @@ public sealed class ResponseCache : IDisposable
         }
     }
 
-    /// <summary>Drops an entry this instance knows to be out of date (other instances' copies expire on their own).</summary>
-    public void Remove(string key) => _cache.Remove(key);
+    /// <summary>Drops every entry of <paramref name="scope"/>: this instance changed what they show.</summary>
+    public void Invalidate(CacheScope scope)
+    {
+        // Not disposed: a read that took the token just before may still be registering with it.
+        if (_scopes.TryRemove(scope.Name, out var tokens))
+        {
+            tokens.Cancel();
+        }
+    }
 
     public void Dispose() => _cache.Dispose();
 }

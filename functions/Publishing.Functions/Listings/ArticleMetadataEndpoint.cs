@@ -21,7 +21,7 @@ public sealed class ArticleMetadataEndpoint(ArticleCatalog catalog, CommentStore
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!Slug.IsSlug(slug) || await cache.GetAsync(CommentCacheKeys.ArticleJson(slug), token => ReadAsync(slug, token), cancellationToken) is not { } body)
+        if (!Slug.IsSlug(slug) || await cache.GetAsync(CommentCacheKeys.ArticleJson(slug), CacheScope.Article(slug), token => ReadAsync(slug, token), cancellationToken) is not { } body)
         {
             return ActionResults.Problem(request, StatusCodes.Status404NotFound, "Article not found", $"There is no published article '{slug}'.");
         }

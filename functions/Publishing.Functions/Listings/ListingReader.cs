@@ -46,6 +46,7 @@ public sealed class ListingReader(TagIndex index, ListingCursors cursors, Respon
         ArgumentNullException.ThrowIfNull(render);
         return cache.GetAsync(
             $"{kind}\n{listing}\n{request.Limit}\n{request.AfterKey}\n{variant}",
+            CacheScope.Listing(listing),
             async token => await render(await ReadAsync(listing, request, token), token) is { } body ? CachedBody.Of(body) : null,
             cancellationToken);
     }

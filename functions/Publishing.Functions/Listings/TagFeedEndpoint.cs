@@ -21,7 +21,7 @@ public sealed class TagFeedEndpoint(TagIndex index, ResponseCache cache, IOption
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!Slug.IsSlug(tag) || await cache.GetAsync("feed\n" + tag, token => ReadAsync(tag, token), cancellationToken) is not { } body)
+        if (!Slug.IsSlug(tag) || await cache.GetAsync("feed\n" + tag, CacheScope.Listing(tag), token => ReadAsync(tag, token), cancellationToken) is not { } body)
         {
             return TagArticlesEndpoint.UnknownTag(request, tag);
         }

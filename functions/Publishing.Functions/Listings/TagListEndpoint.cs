@@ -18,7 +18,7 @@ public sealed class TagListEndpoint(TagDirectory tags, ResponseCache cache, IOpt
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var body = await cache.GetAsync("tags", ReadAsync, cancellationToken)
+        var body = await cache.GetAsync("tags", CacheScope.TagList, ReadAsync, cancellationToken)
             ?? throw new InvalidOperationException("the tag list always has a body");
         return CachedResults.Ok(request, body, CachedResults.Json, CachedResults.ListingCacheControl);
     }

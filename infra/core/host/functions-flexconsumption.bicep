@@ -122,8 +122,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     Publishing__Language: siteLanguage
     Publishing__MaxArticleBytes: '1048576'
     Publishing__LockWaitTimeout: '00:01:00'
-    // How long an instance serves reads from memory (readers' API issue).
-    Publishing__ResponseCacheDuration: '00:00:05'
+    // How long an instance serves reads from memory: how stale another instance's answer can be after a publish.
+    Publishing__ResponseCacheDuration: '00:00:01'
     Publishing__AllowHttpImages: 'false'
     Publishing__SiteContainer: storageNames.siteContainer
     Publishing__LockContainer: storageNames.lockContainer
