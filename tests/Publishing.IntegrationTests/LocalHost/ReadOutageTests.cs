@@ -24,6 +24,10 @@ public sealed class ReadOutageTests
         FaultInjectionPolicy faults, string? responseCacheDuration = null)
     {
         var storage = new LocalHostStorage();
+
+        // The read budget's defaults, as in production.
+        storage.Settings.Remove("StorageClient:Read:Deadline");
+        storage.Settings.Remove("StorageClient:Read:NetworkTimeout");
         var proxy = await StorageFaultProxy.StartAsync(faults, Cancellation);
         storage.Settings["AzureWebJobsStorage"] = proxy.ConnectionString;
         storage.Settings["Comments:PostsPerMinute"] = "1000";
