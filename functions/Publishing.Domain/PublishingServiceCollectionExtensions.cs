@@ -1,7 +1,11 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Publishing.Comments;
 using Publishing.Listings;
 using Publishing.Pages;
@@ -20,24 +24,53 @@ public static class PublishingServiceCollectionExtensions
     /// <summary>
     /// Storage clients for the <c>AzureWebJobsStorage</c> connection, one of each per app. Their retry policy
     /// can be tuned under <see cref="StorageClientSection"/> (e.g. <c>StorageClient__Retry__MaxRetries</c>).
+    /// A second blob and table client, named <see cref="StorageLayout.Reads"/>, serves readers' requests on the short
+    /// budget of <see cref="StorageReadOptions"/> (<c>StorageClient__Read__*</c>), with a <see cref="StorageLayout"/>
+    /// of its own under that key.
     /// </summary>
     public static IServiceCollection AddPublishingStorage(this IServiceCollection services, IConfiguration configuration)
     {
         var connection = StorageConnection.FromConfiguration(configuration);
         services.AddSingleton(connection);
+        services.AddOptions<StorageReadOptions>()
+            .Bind(configuration.GetSection(StorageReadOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddAzureClients(clients =>
         {
             clients.ConfigureDefaults(configuration.GetSection(StorageClientSection));
-            clients.AddClient<Azure.Storage.Blobs.BlobServiceClient, Azure.Storage.Blobs.BlobClientOptions>(
-                options => connection.CreateBlobServiceClient(options));
-            clients.AddClient<Azure.Data.Tables.TableServiceClient, Azure.Data.Tables.TableClientOptions>(
-                options => connection.CreateTableServiceClient(options));
-            clients.AddClient<Azure.Storage.Queues.QueueServiceClient, Azure.Storage.Queues.QueueClientOptions>(
-                options => connection.CreateQueueServiceClient(options));
+            clients.AddClient<BlobServiceClient, BlobClientOptions>(options => connection.CreateBlobServiceClient(options));
+            clients.AddClient<TableServiceClient, TableClientOptions>(options => connection.CreateTableServiceClient(options));
+            clients.AddClient<QueueServiceClient, QueueClientOptions>(options => connection.CreateQueueServiceClient(options));
+
+            // Named clients take the defaults above, then the read budget over them.
+            clients.AddClient<BlobServiceClient, BlobClientOptions>(options => connection.CreateBlobServiceClient(options))
+                .WithName(StorageLayout.Reads)
+                .ConfigureOptions((options, provider) => ReadBudget(provider).ApplyTo(options.Retry));
+            clients.AddClient<TableServiceClient, TableClientOptions>(options => connection.CreateTableServiceClient(options))
+                .WithName(StorageLayout.Reads)
+                .ConfigureOptions((options, provider) => ReadBudget(provider).ApplyTo(options.Retry));
         });
         services.AddSingleton<StorageLayout>();
+        services.AddKeyedSingleton(StorageLayout.Reads, (provider, _) => new StorageLayout(
+            provider.GetRequiredService<IAzureClientFactory<BlobServiceClient>>().CreateClient(StorageLayout.Reads),
+            provider.GetRequiredService<IAzureClientFactory<TableServiceClient>>().CreateClient(StorageLayout.Reads),
+            provider.GetRequiredService<IOptions<PublishingOptions>>()));
+        services.AddSingleton<StorageReadBudget>();
         return services;
     }
+
+    private static StorageReadOptions ReadBudget(IServiceProvider provider) =>
+        provider.GetRequiredService<IOptions<StorageReadOptions>>().Value;
+
+    /// <summary>
+    /// Registers, under <see cref="StorageLayout.Reads"/>, an instance of <typeparamref name="T"/> built on the read
+    /// clients' layout, for the readers' endpoints (<c>[FromKeyedServices(StorageLayout.Reads)]</c>).
+    /// </summary>
+    private static IServiceCollection AddForReaders<T>(this IServiceCollection services)
+        where T : class =>
+        services.AddKeyedSingleton(StorageLayout.Reads, (provider, key) =>
+            ActivatorUtilities.CreateInstance<T>(provider, provider.GetRequiredKeyedService<StorageLayout>(key)));
 
     /// <summary>Parsing, rendering and publishing of dropped files, and reading back what was published.</summary>
     public static IServiceCollection AddArticles(this IServiceCollection services, IConfiguration configuration)
@@ -54,6 +87,11 @@ public static class PublishingServiceCollectionExtensions
         services.AddSingleton<TagDirectory>();
         services.AddSingleton<ListingCursors>();
         services.AddSingleton<SubmissionLog>();
+        services.AddForReaders<SitePages>()
+            .AddForReaders<ArticleCatalog>()
+            .AddForReaders<TagIndex>()
+            .AddForReaders<TagDirectory>()
+            .AddForReaders<SubmissionLog>();
         services.AddSingleton<PublishLock>();
         services.AddSingleton<ArticlePublisher>();
         return services;
@@ -68,6 +106,7 @@ public static class PublishingServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<CommentStore>();
+        services.AddForReaders<CommentStore>();
         services.AddSingleton<CommentRateLimiter>();
         return services;
     }

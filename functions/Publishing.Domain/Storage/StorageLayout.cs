@@ -12,6 +12,12 @@ namespace Publishing.Storage;
 /// </summary>
 public sealed class StorageLayout
 {
+    /// <summary>
+    /// The service key of the layout (and of the domain services built on it) whose clients have the read path's
+    /// budget (<see cref="StorageReadOptions"/>); the unkeyed ones have the SDK's budget, for publishing and writes.
+    /// </summary>
+    public const string Reads = "Reads";
+
     private readonly Lock _gate = new();
     private Task? _creation;
 

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
 using Publishing.Articles;
 using Publishing.Comments;
 using Publishing.Functions.Comments;
@@ -9,6 +10,7 @@ using Publishing.Functions.Http;
 using Publishing.Listings;
 using Publishing.Pages;
 using Publishing.Publishing;
+using Publishing.Storage;
 
 namespace Publishing.Functions.Articles;
 
@@ -19,14 +21,20 @@ namespace Publishing.Functions.Articles;
 /// is only shown once its record says it is published, so a publish that failed after writing the page (and before
 /// its listings and record) shows nothing rather than a page no listing knows.
 /// </summary>
-public sealed class ArticlePage(SitePages pages, ArticleCatalog catalog, CommentStore comments, ListingCursors cursors, ResponseCache cache)
+public sealed class ArticlePage([FromKeyedServices(StorageLayout.Reads)] SitePages pages, [FromKeyedServices(StorageLayout.Reads)] ArticleCatalog catalog, [FromKeyedServices(StorageLayout.Reads)] CommentStore comments, ListingCursors cursors, ResponseCache cache, StorageReadBudget budget)
 {
     /// <summary>Comments shown on one page of the article.</summary>
     public const int CommentsPerPage = ListingRequest.DefaultLimit;
 
     [Function("ArticlePage")]
-    public async Task<IActionResult> Run(
+    public Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "articles/{slug}")] HttpRequest request,
+        string slug,
+        CancellationToken cancellationToken) =>
+        budget.RunAsync(token => AnswerAsync(request, slug, token), cancellationToken);
+
+    private async Task<IActionResult> AnswerAsync(
+        HttpRequest request,
         string slug,
         CancellationToken cancellationToken)
     {

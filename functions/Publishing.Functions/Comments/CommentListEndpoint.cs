@@ -2,11 +2,13 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
 using Publishing.Articles;
 using Publishing.Comments;
 using Publishing.Functions.Http;
 using Publishing.Listings;
 using Publishing.Publishing;
+using Publishing.Storage;
 
 namespace Publishing.Functions.Comments;
 
@@ -14,11 +16,17 @@ namespace Publishing.Functions.Comments;
 /// <c>GET /api/articles/{slug}/comments?limit=&amp;cursor=</c>: an article's comments, oldest first, paged like the
 /// listings. Not kept in the response cache, so a reader sees a comment as soon as it is stored.
 /// </summary>
-public sealed class CommentListEndpoint(ArticleCatalog catalog, CommentStore store, ListingCursors cursors)
+public sealed class CommentListEndpoint([FromKeyedServices(StorageLayout.Reads)] ArticleCatalog catalog, [FromKeyedServices(StorageLayout.Reads)] CommentStore store, ListingCursors cursors, StorageReadBudget budget)
 {
     [Function("CommentList")]
-    public async Task<IActionResult> Run(
+    public Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/articles/{slug}/comments")] HttpRequest request,
+        string slug,
+        CancellationToken cancellationToken) =>
+        budget.RunAsync(token => AnswerAsync(request, slug, token), cancellationToken);
+
+    private async Task<IActionResult> AnswerAsync(
+        HttpRequest request,
         string slug,
         CancellationToken cancellationToken)
     {

@@ -2,21 +2,29 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Publishing.Articles;
 using Publishing.Comments;
 using Publishing.Functions.Comments;
 using Publishing.Functions.Http;
 using Publishing.Publishing;
+using Publishing.Storage;
 
 namespace Publishing.Functions.Listings;
 
 /// <summary><c>GET /api/articles/{slug}</c>: one published article's metadata, from its record.</summary>
-public sealed class ArticleMetadataEndpoint(ArticleCatalog catalog, CommentStore comments, ResponseCache cache, IOptions<PublishingOptions> options)
+public sealed class ArticleMetadataEndpoint([FromKeyedServices(StorageLayout.Reads)] ArticleCatalog catalog, [FromKeyedServices(StorageLayout.Reads)] CommentStore comments, ResponseCache cache, IOptions<PublishingOptions> options, StorageReadBudget budget)
 {
     [Function("ArticleMetadata")]
-    public async Task<IActionResult> Run(
+    public Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/articles/{slug}")] HttpRequest request,
+        string slug,
+        CancellationToken cancellationToken) =>
+        budget.RunAsync(token => AnswerAsync(request, slug, token), cancellationToken);
+
+    private async Task<IActionResult> AnswerAsync(
+        HttpRequest request,
         string slug,
         CancellationToken cancellationToken)
     {

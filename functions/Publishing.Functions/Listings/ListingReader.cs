@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Publishing.Functions.Http;
 using Publishing.Listings;
+using Publishing.Storage;
 
 namespace Publishing.Functions.Listings;
 
@@ -11,7 +13,7 @@ public sealed record ListingRead(ListingPage Items, string? Next, int Limit, boo
 /// Reads the page of a listing a request asks for (<c>limit</c>, <c>cursor</c>): one range query on the tag
 /// index, through the <see cref="ResponseCache"/>.
 /// </summary>
-public sealed class ListingReader(TagIndex index, ListingCursors cursors, ResponseCache cache)
+public sealed class ListingReader([FromKeyedServices(StorageLayout.Reads)] TagIndex index, ListingCursors cursors, ResponseCache cache)
 {
     /// <summary>The request's <c>limit</c> and <c>cursor</c>, checked against <paramref name="listing"/>.</summary>
     public Task<ListingRequest> ParseAsync(HttpRequest request, string listing, CancellationToken cancellationToken)

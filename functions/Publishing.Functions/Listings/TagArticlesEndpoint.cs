@@ -1,20 +1,28 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Publishing.Articles;
 using Publishing.Functions.Http;
 using Publishing.Listings;
 using Publishing.Publishing;
+using Publishing.Storage;
 
 namespace Publishing.Functions.Listings;
 
 /// <summary><c>GET /api/tags/{tag}/articles?limit=&amp;cursor=</c>: a tag's articles, newest first, paged.</summary>
-public sealed class TagArticlesEndpoint(ListingReader listings, IOptions<PublishingOptions> options)
+public sealed class TagArticlesEndpoint(ListingReader listings, IOptions<PublishingOptions> options, StorageReadBudget budget)
 {
     [Function("TagArticles")]
-    public async Task<IActionResult> Run(
+    public Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/tags/{tag}/articles")] HttpRequest request,
+        string tag,
+        CancellationToken cancellationToken) =>
+        budget.RunAsync(token => AnswerAsync(request, tag, token), cancellationToken);
+
+    private async Task<IActionResult> AnswerAsync(
+        HttpRequest request,
         string tag,
         CancellationToken cancellationToken)
     {

@@ -1,22 +1,30 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Publishing.Articles;
 using Publishing.Functions.Http;
 using Publishing.Listings;
 using Publishing.Publishing;
+using Publishing.Storage;
 
 namespace Publishing.Functions.Listings;
 
 /// <summary><c>GET /tags/{tag}/feed</c>: the Atom 1.0 feed of a tag's newest articles.</summary>
-public sealed class TagFeedEndpoint(TagIndex index, ResponseCache cache, IOptions<PublishingOptions> options)
+public sealed class TagFeedEndpoint([FromKeyedServices(StorageLayout.Reads)] TagIndex index, ResponseCache cache, IOptions<PublishingOptions> options, StorageReadBudget budget)
 {
     private const int Entries = 20;
 
     [Function("TagFeed")]
-    public async Task<IActionResult> Run(
+    public Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tags/{tag}/feed")] HttpRequest request,
+        string tag,
+        CancellationToken cancellationToken) =>
+        budget.RunAsync(token => AnswerAsync(request, tag, token), cancellationToken);
+
+    private async Task<IActionResult> AnswerAsync(
+        HttpRequest request,
         string tag,
         CancellationToken cancellationToken)
     {

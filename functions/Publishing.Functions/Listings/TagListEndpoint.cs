@@ -2,19 +2,26 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Publishing.Functions.Http;
 using Publishing.Listings;
 using Publishing.Publishing;
+using Publishing.Storage;
 
 namespace Publishing.Functions.Listings;
 
 /// <summary><c>GET /api/tags</c>: every tag in use, with its display name and article count (kept by publishing).</summary>
-public sealed class TagListEndpoint(TagDirectory tags, ResponseCache cache, IOptions<PublishingOptions> options)
+public sealed class TagListEndpoint([FromKeyedServices(StorageLayout.Reads)] TagDirectory tags, ResponseCache cache, IOptions<PublishingOptions> options, StorageReadBudget budget)
 {
     [Function("TagList")]
-    public async Task<IActionResult> Run(
+    public Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/tags")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        budget.RunAsync(token => AnswerAsync(request, token), cancellationToken);
+
+    private async Task<IActionResult> AnswerAsync(
+        HttpRequest request,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -2,12 +2,14 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Publishing.Articles;
 using Publishing.Functions.Http;
 using Publishing.Listings;
 using Publishing.Pages;
 using Publishing.Publishing;
+using Publishing.Storage;
 
 namespace Publishing.Functions.Listings;
 
@@ -16,11 +18,17 @@ namespace Publishing.Functions.Listings;
 /// Table queries run only forwards, so a page knows its older neighbour exactly; the "newer" link goes to the page
 /// this one was reached from (carried in the older link as <c>newer</c>), or to the newest page.
 /// </remarks>
-public sealed class TagPage(ListingReader listings, ListingCursors cursors, TagIndex index, IOptions<PublishingOptions> options)
+public sealed class TagPage(ListingReader listings, ListingCursors cursors, [FromKeyedServices(StorageLayout.Reads)] TagIndex index, IOptions<PublishingOptions> options, StorageReadBudget budget)
 {
     [Function("TagPage")]
-    public async Task<IActionResult> Run(
+    public Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tags/{tag}")] HttpRequest request,
+        string tag,
+        CancellationToken cancellationToken) =>
+        budget.RunAsync(token => AnswerAsync(request, tag, token), cancellationToken);
+
+    private async Task<IActionResult> AnswerAsync(
+        HttpRequest request,
         string tag,
         CancellationToken cancellationToken)
     {

@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Publishing.Functions.Http;
 using Publishing.Publishing;
+using Publishing.Storage;
 using Publishing.Submissions;
 
 namespace Publishing.Functions.Submissions;
@@ -15,11 +17,17 @@ namespace Publishing.Functions.Submissions;
 /// readers. In Azure a function or host key opens it (<c>x-functions-key</c> or <c>?code=</c>); the local host, like
 /// Core Tools, checks keys only when asked (<c>LocalHost__EnableAuth=true</c>).
 /// </remarks>
-public sealed class SubmissionStatusEndpoint(SubmissionLog submissions, IOptions<PublishingOptions> options)
+public sealed class SubmissionStatusEndpoint([FromKeyedServices(StorageLayout.Reads)] SubmissionLog submissions, IOptions<PublishingOptions> options, StorageReadBudget budget)
 {
     [Function("SubmissionStatus")]
-    public async Task<IActionResult> Run(
+    public Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/submissions/{*name}")] HttpRequest request,
+        string name,
+        CancellationToken cancellationToken) =>
+        budget.RunAsync(token => AnswerAsync(request, name, token), cancellationToken);
+
+    private async Task<IActionResult> AnswerAsync(
+        HttpRequest request,
         string name,
         CancellationToken cancellationToken)
     {

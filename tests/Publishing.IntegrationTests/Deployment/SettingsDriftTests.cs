@@ -21,8 +21,9 @@ namespace Publishing.IntegrationTests.Deployment;
 /// in the domain and function app assemblies, as <c>Section__Property</c>. Each must be set explicitly, even where
 /// the class has a default: those defaults are for a laptop (<c>PublicBaseUrl</c> is localhost), the storage names
 /// must be the ones the Bicep creates, and a default changed in code should not silently change production;</item>
-/// <item>the <c>StorageClient</c> section (Azure SDK retry and timeout tuning) is optional: the SDK's defaults are
-/// meant for production, so its keys may be set (for example during an incident) but need not be.</item>
+/// <item>the <c>StorageClient</c> section (Azure SDK retry and timeout tuning, and the read path's budget under
+/// <c>StorageClient:Read</c>) is optional: its defaults are meant for production, so its keys may be set (for example
+/// during an incident) but need not be.</item>
 /// </list>
 /// </remarks>
 public sealed class SettingsDriftTests
@@ -153,14 +154,19 @@ public sealed class SettingsDriftTests
         return keys;
     }
 
-    /// <summary>Every options class in the app's assemblies, known by its <c>public const string SectionName</c>.</summary>
+    /// <summary>
+    /// Every options class in the app's assemblies, known by its <c>public const string SectionName</c> (a nested
+    /// section's <c>:</c> written <c>__</c>), except those inside an <see cref="OptionalSections">optional section</see>.
+    /// </summary>
     private static IEnumerable<string> OptionsKeys() =>
         from type in AppAssemblies.SelectMany(a => a.GetTypes())
         let section = type.GetField("SectionName", BindingFlags.Public | BindingFlags.Static)
         where section is { IsLiteral: true } && section.FieldType == typeof(string)
+        let prefix = (section.GetRawConstantValue() as string ?? "").Replace(":", "__", StringComparison.Ordinal)
+        where !OptionalSections.Any(s => prefix.Equals(s, StringComparison.OrdinalIgnoreCase) || prefix.StartsWith(s + "__", StringComparison.OrdinalIgnoreCase))
         from property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
         where property.SetMethod is { IsPublic: true }
-        select $"{section.GetRawConstantValue()}__{property.Name}";
+        select $"{prefix}__{property.Name}";
 
     private static List<JsonObject> FunctionsMetadata()
     {

@@ -23,6 +23,12 @@ public enum StorageFault
     /// back): the write happened, but the app sees a failure. The fault that tests idempotent retries.
     /// </summary>
     ResponseLost,
+
+    /// <summary>
+    /// Storage accepts the request and never answers (a hung connection, a partition server stuck): nothing changed
+    /// there, and the client waits until its own timeout or cancellation gives up. The fault that tests time budgets.
+    /// </summary>
+    Hung,
 }
 
 /// <summary>
@@ -142,6 +148,11 @@ public sealed class FaultInjectionPolicy : HttpPipelinePolicy
             ProcessNext(message, pipeline);
             throw LostResponse(message);
         }
+        else if (fault == StorageFault.Hung)
+        {
+            message.CancellationToken.WaitHandle.WaitOne();
+            message.CancellationToken.ThrowIfCancellationRequested();
+        }
     }
 
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
@@ -154,6 +165,11 @@ public sealed class FaultInjectionPolicy : HttpPipelinePolicy
         {
             await ProcessNextAsync(message, pipeline);
             throw LostResponse(message);
+        }
+        else if (fault == StorageFault.Hung)
+        {
+            // In process the hang ends with the caller's cancellation only: the SDK's network timeout sits below this policy.
+            await Task.Delay(Timeout.Infinite, message.CancellationToken);
         }
     }
 
@@ -216,7 +232,7 @@ public sealed class FaultInjectionPolicy : HttpPipelinePolicy
     /// <summary>
     /// The fault for <paramref name="message"/>, if a rule fails it. A fault that keeps the request from storage is
     /// applied here (a 503 answer, or the transport's exception); <see cref="StorageFault.ResponseLost"/> is left to
-    /// the caller, to apply once the request has been carried out.
+    /// the caller, to apply once the request has been carried out, and <see cref="StorageFault.Hung"/> to wait in.
     /// </summary>
     private StorageFault? Intercept(HttpMessage message)
     {

@@ -25,7 +25,8 @@ namespace Publishing.IntegrationTests.Infrastructure;
 /// is a <c>503 ServerBusy</c> answer in the service's error format, without forwarding;
 /// <see cref="StorageFault.ConnectionDropped"/> resets the connection without forwarding;
 /// <see cref="StorageFault.ResponseLost"/> forwards, lets Azurite carry the request out, and resets the connection
-/// instead of answering.
+/// instead of answering; <see cref="StorageFault.Hung"/> reads the request and never answers, until the client
+/// gives up (its network timeout or cancellation closes the connection) or the proxy stops.
 /// </summary>
 /// <example>
 /// <code>
@@ -148,6 +149,9 @@ public sealed class StorageFaultProxy : IAsyncDisposable
                 await ForwardAsync(context, service, Verbatim.WithoutResponse);
                 Reset(context);
                 break;
+            case StorageFault.Hung:
+                await HangAsync(context);
+                break;
             default:
                 await ForwardAsync(context, service, Verbatim.WithResponse);
                 break;
@@ -214,6 +218,22 @@ public sealed class StorageFaultProxy : IAsyncDisposable
             var error = new XElement("Error", new XElement("Code", ServerBusy), new XElement("Message", message));
             await response.WriteAsync($"<?xml version=\"1.0\" encoding=\"utf-8\"?>{error.ToString(SaveOptions.DisableFormatting)}", context.RequestAborted);
         }
+    }
+
+    /// <summary>Holds the request unanswered until the client leaves or the proxy stops, then drops the connection.</summary>
+    private async Task HangAsync(HttpContext context)
+    {
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _server.Lifetime.ApplicationStopping);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, either.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client gave up, or the proxy is stopping.
+        }
+
+        Reset(context);
     }
 
     /// <summary>

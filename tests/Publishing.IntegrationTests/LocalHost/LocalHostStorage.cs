@@ -32,6 +32,11 @@ public sealed class LocalHostStorage : IAsyncDisposable
         Settings["Relay:MaxRetryDelay"] = "00:00:00.200";
         Settings["Relay:MaxDeliveryAttempts"] = "3";
         Settings["Relay:DeliveryTimeout"] = "00:00:05";
+
+        // The tests share one Azurite, which parallel tests keep busy: a read may wait on it longer than a reader's
+        // budget in production (1.5 s) without anything being down. ReadOutageTests measure the defaults.
+        Settings["StorageClient:Read:Deadline"] = "00:00:15";
+        Settings["StorageClient:Read:NetworkTimeout"] = "00:00:10";
         Blobs = new BlobServiceClient(Azurite.ConnectionString);
         Queues = new QueueServiceClient(Azurite.ConnectionString);
         Tables = new TableServiceClient(Azurite.ConnectionString);
