@@ -27,7 +27,7 @@ public sealed class StorageReadOptions : IValidatableObject
 
     /// <summary>What a reader's request may spend on storage in all, retries included.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
-    public TimeSpan Deadline { get; set; } = TimeSpan.FromMilliseconds(1500);
+    public TimeSpan Deadline { get; set; } = TimeSpan.FromMilliseconds(1250);
 
     /// <summary>Applies the retries and per-try timeout to a read client's options.</summary>
     public void ApplyTo(RetryOptions retry)
