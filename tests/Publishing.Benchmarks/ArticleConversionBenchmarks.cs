@@ -2,6 +2,7 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using Markdig;
 using Publishing.Articles;
+using Publishing.Fuzzing;
 using Publishing.Pages;
 
 namespace Publishing.Benchmarks;
@@ -59,9 +60,12 @@ public class ArticleConversionBenchmarks
     [Benchmark]
     public Article ParseOnly() => Parse(State.Input);
 
-    /// <summary>The allowlist sanitiser alone, over the article dialect's HTML for the body.</summary>
+    /// <summary>
+    /// The allowlist sanitiser alone, over the article dialect's HTML for the body: what publishing spent on a second
+    /// parse before the renderer was safe by construction, kept as a yardstick (it is now the tests' oracle only).
+    /// </summary>
     [Benchmark]
-    public string SanitizeOnly() => ArticleHtmlSanitizer.Sanitize(State.ArticleHtml).Value;
+    public string SanitizeOnly() => BodySanitizer.Sanitize(State.ArticleHtml);
 
     /// <summary>What publishing does per article in memory: file bytes to the complete page.</summary>
     [Benchmark]

@@ -71,13 +71,13 @@ public sealed record OracleOptions(bool CheckTime = true)
     /// <summary>Generous enough for a loaded two-core machine, tight enough to catch a quadratic step in a 1 MiB file.</summary>
     public static TimeSpan ParseBound(int bytes) => TimeSpan.FromMilliseconds(500 + (10.0 * bytes / 1024));
 
-    /// <summary>Rendering a page (Markdown, heading ids, the sanitiser) and its feed.</summary>
+    /// <summary>Rendering a page (Markdown, heading ids, the template) and its feed.</summary>
     public static TimeSpan RenderBound(int bytes) => TimeSpan.FromMilliseconds(1000 + (25.0 * bytes / 1024));
 
     /// <summary>
     /// Managed bytes allocated by parsing, rendering and the feed together: the fixtures and typical generated files
     /// allocate about 100 per input byte plus under 2 MiB (JIT included); files made of footnotes about 1,000 per input
-    /// byte, linearly (1,000 to 8,000 footnotes measured: 24 to 185 MB), most of it in the sanitiser's DOM of the many
+    /// byte, linearly (1,000 to 8,000 footnotes measured: 24 to 185 MB), measured when the publish path still sanitised, most of it in the sanitiser's DOM of the many
     /// links footnotes render. The bound stays linear and twice that, so a quadratic step still fails it.
     /// </summary>
     public static long AllocationBound(int bytes) => (16L << 20) + (2_000L * bytes);

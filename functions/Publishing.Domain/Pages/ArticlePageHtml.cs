@@ -38,7 +38,7 @@ public static partial class ArticlePageHtml
         ArgumentNullException.ThrowIfNull(pageHtml);
         ArgumentNullException.ThrowIfNull(sectionHtml);
 
-        // The markers come after all article text, which is encoded or sanitised and so cannot contain them.
+        // The markers come after all article text, which is encoded (the Markdown renderer writes no raw HTML) and so cannot contain them.
         var start = pageHtml.LastIndexOf(CommentsStartMarker, StringComparison.Ordinal);
         var end = start < 0 ? -1 : pageHtml.IndexOf(CommentsEndMarker, start, StringComparison.Ordinal);
         if (end < 0)

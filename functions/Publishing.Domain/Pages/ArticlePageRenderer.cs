@@ -68,9 +68,9 @@ public sealed class ArticlePageRenderer
     }
 
     /// <summary>The Markdown body parsed with the article pipeline; null for plain text.</summary>
-    private MarkdownDocument? ParseBody(Article article) => article.Body switch
+    private static MarkdownDocument? ParseBody(Article article) => article.Body switch
     {
-        MarkdownBody markdown => Markdown.Parse(markdown.Markdown, _markdown),
+        MarkdownBody markdown => ArticleMarkdown.Parse(markdown.Markdown),
         PlainTextBody => null,
         _ => throw new ArgumentException($"unknown article body {article.Body.GetType().Name}", nameof(article)),
     };
@@ -78,7 +78,7 @@ public sealed class ArticlePageRenderer
     private RenderedPage Write(ArticlePageModel model, MarkdownDocument? document)
     {
         var article = model.Article;
-        var body = document is not null ? ArticleMarkdown.ToSafeHtml(document, _markdown) : RenderPlainText((PlainTextBody)article.Body);
+        var body = document is not null ? ArticleMarkdown.ToHtml(document, _markdown) : RenderPlainText((PlainTextBody)article.Body);
         var description = ArticleDescription.For(article, document);
         var page = new HtmlBuilder(body.Value.Length + 8192);
         WriteHead(page, model, description);

@@ -1,5 +1,5 @@
 // The one place untrusted text becomes HTML: templates are interpolated strings whose string holes are
-// encoded by HtmlHandler, and only TrustedHtml (markup we wrote, or sanitised output) passes through as is.
+// encoded by HtmlHandler, and only TrustedHtml (markup we wrote, or the safe Markdown renderer's) passes through as is.
 using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
@@ -7,7 +7,7 @@ using System.Text;
 
 namespace Publishing.Pages;
 
-/// <summary>Markup that is safe to write as is: produced by a template here, or by the body sanitiser.</summary>
+/// <summary>Markup that is safe to write as is: produced by a template here, or by the article Markdown pipeline.</summary>
 internal readonly record struct TrustedHtml(string Value)
 {
     public static TrustedHtml Empty { get; } = new(string.Empty);

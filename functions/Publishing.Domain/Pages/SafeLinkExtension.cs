@@ -1,54 +1,61 @@
 using Markdig;
 using Markdig.Renderers;
-using Markdig.Syntax;
+using Markdig.Renderers.Html.Inlines;
 using Markdig.Syntax.Inlines;
 
 namespace Publishing.Pages;
 
 /// <summary>
-/// Defence in depth under the sanitiser: a link or image whose URL fails <see cref="SafeUrl.IsAllowed"/>
-/// (<c>javascript:</c>, <c>data:</c>, <c>vbscript:</c>, however written) is replaced by its text, so
-/// the reader still sees the words and nothing is clickable or loaded.
+/// Every URL the article body links to or loads goes through <see cref="SafeUrl.IsAllowed"/> where it is written:
+/// a link or image whose URL fails (<c>javascript:</c>, <c>data:</c>, <c>vbscript:</c>, however written) is written
+/// as its text, and an autolink as its address, so the reader still sees the words and nothing is clickable or
+/// loaded. Inline links, reference links, images, <c>&lt;…&gt;</c> autolinks and bare <c>www.</c> links all come
+/// through these two renderers, whatever extension made them.
 /// </summary>
 public sealed class SafeLinkExtension : IMarkdownExtension
 {
     public void Setup(MarkdownPipelineBuilder pipeline)
     {
-        ArgumentNullException.ThrowIfNull(pipeline);
-        pipeline.DocumentProcessed -= NeutraliseLinks;
-        pipeline.DocumentProcessed += NeutraliseLinks;
     }
 
     public void Setup(MarkdownPipeline pipeline, IMarkdownRenderer renderer)
     {
-    }
-
-    private static void NeutraliseLinks(MarkdownDocument document)
-    {
-        List<Inline>? unsafeLinks = null;
-        foreach (var inline in document.Descendants<Inline>())
+        ArgumentNullException.ThrowIfNull(renderer);
+        if (renderer is not HtmlRenderer html)
         {
-            var url = inline switch
-            {
-                LinkInline link => link.GetDynamicUrl?.Invoke() ?? link.Url,
-                AutolinkInline autolink => autolink.Url,
-                _ => null,
-            };
-            if (url is not null && !SafeUrl.IsAllowed(url))
-            {
-                (unsafeLinks ??= []).Add(inline);
-            }
+            return;
         }
 
-        foreach (var inline in unsafeLinks ?? [])
+        html.ObjectRenderers.ReplaceOrAdd<LinkInlineRenderer>(new SafeLinkInlineRenderer());
+        html.ObjectRenderers.ReplaceOrAdd<AutolinkInlineRenderer>(new SafeAutolinkInlineRenderer());
+    }
+
+    private sealed class SafeLinkInlineRenderer : LinkInlineRenderer
+    {
+        protected override void Write(HtmlRenderer renderer, LinkInline link)
         {
-            if (inline is AutolinkInline autolink)
+            if (SafeUrl.IsAllowed(link.GetDynamicUrl?.Invoke() ?? link.Url))
             {
-                autolink.ReplaceBy(new LiteralInline(autolink.Url), copyChildren: false);
+                base.Write(renderer, link);
             }
             else
             {
-                inline.ReplaceBy(new ContainerInline(), copyChildren: true);
+                renderer.WriteChildren(link);
+            }
+        }
+    }
+
+    private sealed class SafeAutolinkInlineRenderer : AutolinkInlineRenderer
+    {
+        protected override void Write(HtmlRenderer renderer, AutolinkInline autolink)
+        {
+            if (autolink.IsEmail || SafeUrl.IsAllowed(autolink.Url))
+            {
+                base.Write(renderer, autolink);
+            }
+            else
+            {
+                renderer.WriteEscape(autolink.Url);
             }
         }
     }

@@ -9,7 +9,7 @@ namespace Publishing.Pages;
 /// <summary>
 /// Column alignment as classes (<c>align-left</c>, <c>align-center</c>, <c>align-right</c>) that the page's
 /// stylesheet styles, instead of Markdig's inline <c>style</c> attributes and grid-table column widths,
-/// so the sanitiser can refuse every <c>style</c> attribute and never has to parse CSS.
+/// so the body never carries a <c>style</c> attribute, and the allowlist of attributes has no CSS in it.
 /// </summary>
 public sealed class TableAlignmentExtension : IMarkdownExtension
 {
