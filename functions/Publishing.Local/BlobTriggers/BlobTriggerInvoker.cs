@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using Google.Protobuf;
@@ -32,7 +31,7 @@ internal sealed class BlobTriggerInvoker(WorkerHost worker, IOptions<WorkerOptio
         {
             InvocationId = Guid.NewGuid().ToString(),
             FunctionId = channel.FunctionIdOf(function.Name),
-            TraceContext = new RpcTraceContext { TraceParent = $"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-00" },
+            TraceContext = WorkerChannel.TraceContext(),
         };
         request.InputData.Add(new ParameterBinding
         {

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.Json;
 
 namespace Publishing.Local.Functions;
@@ -8,18 +7,6 @@ internal static class HostJson
 {
     /// <summary>The Functions host's route prefix when host.json sets none.</summary>
     public const string DefaultRoutePrefix = "api";
-
-    /// <summary>host.json beside the function assembly (the build copies it there), else in the project folder.</summary>
-    public static string? Find(Assembly functionAssembly, string functionAppDirectory)
-    {
-        ArgumentNullException.ThrowIfNull(functionAssembly);
-        return new[]
-            {
-                Path.Combine(Path.GetDirectoryName(functionAssembly.Location) ?? string.Empty, "host.json"),
-                Path.Combine(functionAppDirectory, "host.json"),
-            }
-            .FirstOrDefault(File.Exists);
-    }
 
     public static string ReadRoutePrefix(string? path)
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Http;
@@ -82,7 +81,7 @@ internal sealed partial class HttpFunctionForwarder : IDisposable
         {
             InvocationId = invocationId,
             FunctionId = functionId,
-            TraceContext = new RpcTraceContext { TraceParent = TraceParent() },
+            TraceContext = WorkerChannel.TraceContext(),
         };
         request.InputData.Add(new ParameterBinding { Name = function.TriggerParameter, Data = new TypedData { Http = new RpcHttp() } });
         foreach (var (name, value) in context.Request.RouteValues)
@@ -156,12 +155,6 @@ internal sealed partial class HttpFunctionForwarder : IDisposable
         context.Response.Headers.RetryAfter = WorkerRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Function app unavailable", $"{detail} Try again in {WorkerRetryAfterSeconds} seconds.");
     }
-
-    /// <summary>The W3C trace parent the worker requires with every invocation: the request's own, or a new one.</summary>
-    private static string TraceParent() =>
-        Activity.Current is { IdFormat: ActivityIdFormat.W3C, Id: { } id }
-            ? id
-            : $"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-00";
 
     /// <summary>
     /// YARP's default transforms, plus the invocation id (replacing any a client sent, as the host does), and the

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
@@ -299,6 +300,17 @@ internal sealed partial class WorkerChannel
         }
 #pragma warning restore CA1848, CA2254
     }
+
+    /// <summary>
+    /// The W3C trace context the worker requires with every invocation (worker 2.x reads it unconditionally): the
+    /// current activity's, when there is one, else a new trace.
+    /// </summary>
+    public static RpcTraceContext TraceContext() => new()
+    {
+        TraceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C, Id: { } id }
+            ? id
+            : $"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-00",
+    };
 
     internal static string Describe(StatusResult? result) =>
         result?.Exception is { } e ? $"{(string.IsNullOrEmpty(e.Type) ? "" : e.Type + ": ")}{e.Message}" : result?.Result ?? "no reason given";
