@@ -51,8 +51,8 @@ public sealed class PublishCacheInvalidationTests : IAsyncLifetime
 
     private static string NewName(string prefix) => prefix + Guid.NewGuid().ToString("N")[..10];
 
-    private static string Markdown(string slug, string title, string body, string tags, bool draft = false) =>
-        $"---\ntitle: \"{title}\"\nslug: {slug}\ntags: [{tags}]\n{(draft ? "draft: true\n" : "")}---\n\n{body}\n";
+    private static string Markdown(string slug, string title, string body, string tags, bool draft = false, string? date = null) =>
+        $"---\ntitle: \"{title}\"\nslug: {slug}\ntags: [{tags}]\n{(draft ? "draft: true\n" : "")}{(date is null ? "" : $"date: {date}\n")}---\n\n{body}\n";
 
     /// <summary>Drops <paramref name="content"/> as <paramref name="name"/> and waits until its outcome is recorded (the last step of a publish).</summary>
     private async Task<SubmissionStatus> DropAndWaitAsync(string name, string content)
@@ -134,10 +134,12 @@ public sealed class PublishCacheInvalidationTests : IAsyncLifetime
     public async Task A_new_article_appears_in_its_tags_listings_at_once()
     {
         var (first, second, tag) = (NewName("a"), NewName("b"), NewName("t"));
-        await DropAndWaitAsync($"{first}.md", Markdown(first, "Older article", "Body.", tag));
+        // Dated: undated files are dated when storage first saw them, to the second, and two drops within one second
+        // would then be listed in slug order, not drop order.
+        await DropAndWaitAsync($"{first}.md", Markdown(first, "Older article", "Body.", tag, date: "2025-03-01"));
         await ReadEverythingAsync(first, tag);
 
-        await DropAndWaitAsync($"{second}.md", Markdown(second, "Newer article", "Body.", tag));
+        await DropAndWaitAsync($"{second}.md", Markdown(second, "Newer article", "Body.", tag, date: "2025-03-02"));
 
         Assert.Equal(["Newer article", "Older article"], Titles(await GetTextAsync($"api/tags/{tag}/articles")));
         Assert.Contains("Newer article", await GetTextAsync($"tags/{tag}"), StringComparison.Ordinal);
