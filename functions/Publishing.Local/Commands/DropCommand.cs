@@ -36,6 +36,11 @@ internal sealed class DropCommand : Command
     /// <summary>Up to this many published files are listed one by one in the summary; past it, only counted.</summary>
     public const int ListedPublished = 20;
 
+    /// <summary>Up to this many failed files are listed one by one; past it, only counted (a dead app fails them all alike).</summary>
+    public const int ListedFailures = 20;
+
+    private const string NoOutcome = "no outcome";
+
     private const string KeyHeader = "x-functions-key";
     private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(200);
 
@@ -266,8 +271,14 @@ internal sealed class DropCommand : Command
 
         foreach (var result in queue)
         {
-            result.Failure = string.Create(CultureInfo.InvariantCulture,
-                $"no outcome from {new Uri(request.Target, StatusPath(result.File.BlobName))} within {request.Timeout.TotalSeconds:0} s of the last one. Is the app running (./run.sh)?");
+            result.Failure = NoOutcome;
+        }
+
+        if (queue.Count > 0)
+        {
+            bars.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"No outcome for {queue.Count} files from {new Uri(request.Target, StatusPath(queue[0].File.BlobName))} and the like within {request.Timeout.TotalSeconds:0} s of the last one. Is the app running (./run.sh), with its relay?"),
+                Tone.Bad);
         }
 
         bar.Finish();
@@ -319,6 +330,11 @@ internal sealed class DropCommand : Command
             console.WriteLine($"Published: {result.Verdict!.Url}", Tone.Good);
         }
 
+        if (published.Count > ListedPublished)
+        {
+            console.WriteLine($"Published: {published.Count} files, the first at {published[0].Verdict!.Url}", Tone.Good);
+        }
+
         foreach (var result in drafts)
         {
             console.WriteLine($"Saved as a draft: {result.File.BlobName} is not published (remove 'draft: true' to publish it).", Tone.Warning);
@@ -333,9 +349,14 @@ internal sealed class DropCommand : Command
             }
         }
 
-        foreach (var result in failed)
+        foreach (var result in failed.Take(ListedFailures))
         {
             console.WriteLine($"Failed: {result.File.BlobName}: {result.Failure}", Tone.Bad);
+        }
+
+        if (failed.Count > ListedFailures)
+        {
+            console.WriteLine($"Failed: {failed.Count - ListedFailures} more files.", Tone.Bad);
         }
 
         var line = request.Wait

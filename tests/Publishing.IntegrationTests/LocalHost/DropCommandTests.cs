@@ -125,7 +125,8 @@ public sealed class DropCommandFailureTests : IAsyncLifetime
 
         Assert.True(exit == 1, output);
         Assert.Contains("Waiting for the app at", output, StringComparison.Ordinal);
-        Assert.Contains("Failed: unanswered.md: no outcome from", output, StringComparison.Ordinal);
+        Assert.Contains("Failed: unanswered.md: no outcome", output, StringComparison.Ordinal);
+        Assert.Contains("No outcome for 1 files from http://127.0.0.1:", output, StringComparison.Ordinal);
         Assert.Contains("1 files: 0 published, 0 drafts, 0 rejected, 1 failed", output, StringComparison.Ordinal);
     }
 
