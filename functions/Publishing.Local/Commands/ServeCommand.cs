@@ -9,7 +9,8 @@ namespace Publishing.Local.Commands;
 /// <summary>
 /// <c>serve</c> (the default): the local host, until Ctrl+C. Every other argument is a configuration override as
 /// ASP.NET Core reads it (<c>--Worker:AppDirectory &lt;folder&gt;</c>, <c>--LocalHost:EnableAuth true</c>,
-/// <c>--Section:Key=value</c>), passed through to the host's configuration.
+/// <c>--Section:Key=value</c>), passed through to the host's configuration; the worker takes the app's settings from
+/// the settings files and the environment, as under <c>func start</c>.
 /// </summary>
 internal sealed class ServeCommand : Command
 {
@@ -20,8 +21,9 @@ internal sealed class ServeCommand : Command
 
     private readonly Argument<string[]> _settings = new("settings")
     {
-        Description = "Configuration overrides, '--Section:Key value' or '--Section:Key=value': --Worker:AppDirectory <build output>, "
-            + "--LocalHost:EnableAuth true, --LocalHost:AllowedHosts <names, ';'-separated>, any app setting (--Comments:PostsPerMinute 100)",
+        Description = "The host's configuration overrides, '--Section:Key value' or '--Section:Key=value': --Worker:AppDirectory <build output>, "
+            + "--LocalHost:EnableAuth true, --LocalHost:AllowedHosts <names, ';'-separated>, --Relay:PollInterval 00:00:00.5. "
+            + "The app's own settings reach its worker as environment variables (Comments__PostsPerMinute=100 ./pub serve)",
         Arity = ArgumentArity.ZeroOrMore,
         HelpName = "--Section:Key value",
     };

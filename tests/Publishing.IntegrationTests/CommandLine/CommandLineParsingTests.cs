@@ -146,12 +146,12 @@ public sealed class CommandLineParsingTests
     [Fact]
     public void Without_a_command_the_tool_serves_and_passes_settings_switches_to_the_configuration()
     {
-        var (root, parsed) = Parse("--urls", "http://localhost:7080", "--Worker:AppDirectory", "/builds/app", "--LocalHost:EnableAuth=true", "--Comments:PostsPerMinute", "100");
+        var (root, parsed) = Parse("--urls", "http://localhost:7080", "--Worker:AppDirectory", "/builds/app", "--LocalHost:EnableAuth=true", "--Relay:PollInterval", "00:00:00.5");
 
         Assert.Empty(parsed.Errors);
         var serve = Assert.IsType<ServeCommand>(parsed.CommandResult.Command);
         Assert.Equal(
-            ["--urls", "http://localhost:7080", "--Worker:AppDirectory", "/builds/app", "--LocalHost:EnableAuth=true", "--Comments:PostsPerMinute", "100"],
+            ["--urls", "http://localhost:7080", "--Worker:AppDirectory", "/builds/app", "--LocalHost:EnableAuth=true", "--Relay:PollInterval", "00:00:00.5"],
             serve.HostArguments(parsed));
         Assert.Same(serve, root.Subcommands.OfType<ServeCommand>().Single());
     }
