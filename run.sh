@@ -85,6 +85,7 @@ fi
 
 log "Building ($configuration)"
 dotnet build functions/Publishing.Local --configuration "$configuration" --nologo --verbosity quiet
+touch "functions/Publishing.Local/bin/$configuration/net10.0/.pub-built" # ./pub: built, no need to build again
 
 # Core Tools' own source (StartHostAction.Setup) listens on http://0.0.0.0:<port>, with no option for loopback only.
 exposed_warning=""
@@ -116,8 +117,7 @@ listening 127.0.0.1 "$port" || fail "the app did not start listening on port $po
 cat >&2 <<EOF
 
   Publishing is running on $app_url
-    Drop an article:  dotnet run --project functions/Publishing.Local -- drop path/to/article.md --wait
-                      (or: dotnet $local_host drop path/to/article.md --wait)
+    Drop an article:  ./pub drop path/to/article.md --wait      (a folder too: ./pub drop archive/ --wait)
     Read it:          $app_url/articles/<slug>
     What became of a file:  $app_url/api/submissions/<blob name>
   Ctrl+C stops what this script started (PIDs ${pids[*]}).

@@ -1,110 +1,128 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
 using Publishing.Local.Commands;
 
 namespace Publishing.Local;
 
 /// <summary>
-/// The local development tool. <c>serve</c> (the default) runs the function app's worker on http://localhost:7071
-/// where Core Tools cannot; <c>relay</c> feeds blob drops to <c>func start</c>; <c>drop</c> and <c>measure-drops</c>
-/// work against either.
+/// The developer tool (<c>./pub</c>): <c>serve</c> (the default) runs the function app's worker on
+/// http://localhost:7071 where Core Tools cannot; <c>relay</c> feeds blob drops to <c>func start</c>; <c>drop</c>
+/// imports files and folders; the rest measure. Each command is a <see cref="Command"/> of its own in
+/// <c>Commands/</c> declaring its options (types, defaults, ranges) once; <c>--help</c> is written from them. A new
+/// command is a new class there and one line in <see cref="Create"/>.
 /// </summary>
 internal static class LocalCommandLine
 {
-    private const string Usage = """
-        Publishing local development host
+    /// <summary>Exit code of a mistake on the command line (as before System.CommandLine, which would say 1: "failed").</summary>
+    public const int UsageError = 2;
 
-        Usage: dotnet run --project functions/Publishing.Local -- [command] [options]
-
-          serve [--urls http://localhost:7071] [--Worker:AppDirectory <build output>] [--LocalHost:EnableAuth true]
-              Run the function app's real worker process and serve it as the Functions host does (default
-              command), with the blob webhook, the blob-trigger queue and the event relay that turns Azurite
-              drops into Event Grid events. By default it listens on loopback only; it answers only requests whose Host is
-              localhost, a loopback address, a name in --urls or one in --LocalHost:AllowedHosts (';'-separated).
-              See docs/local-host.md and docs/security.md.
-          relay [--target http://localhost:7071] [--metadata <functions.metadata>]
-              Only the event relay, for use next to `func start`.
-          drop <file> [--as <blob name>] [--wait] [--key <function key>] [--target <url>] [--timeout <seconds>]
-              Upload a file to the articles container; with --wait, print what became of it. Outcomes are for
-              editors: against an app that checks keys, pass a function or host key with --key (or set
-              PUBLISHING_FUNCTION_KEY). Exit code: 0 published or draft, 3 rejected, 1 failed.
-          measure-drops [--count 50] [--concurrency 1] [--edits] [--target <url>] [--timeout <seconds>]
-              Time drop -> published page against a running app; prints p50, p95, max and mean. With
-              --edits, time re-uploads of published articles until their page shows the change.
-          seed [--count 10] [--tag load-<count>]
-              Write synthetic entries straight into one tag's listing (transactions of 100), for load tests.
-          load <path> [--connections 32] [--duration 10] [--warmup 2] [--if-none-match] [--target <url>]
-              GET <path> from N connections back to back; prints requests/s and p50/p90/p99/max latency.
-          seed-comments <slug> [--count 100]
-              Write synthetic comments straight into an article's comments partition (transactions of 100)
-              and set its count, for load tests.
-          load-comments <slug> [--clients 16] [--duration 10] [--warmup 2] [--target <url>]
-              POST distinct JSON comments from N clients back to back; prints requests/s, latency and statuses.
-              Run the app with Comments__PostsPerMinute raised, or the per-client limit answers 429.
-
-        Settings come from local.settings.sample.json, then functions/Publishing.Functions/local.settings.json,
-        then environment variables, as `func start` reads them.
-        """;
+    /// <summary>Exit code when stopped with Ctrl+C (128 + SIGINT).</summary>
+    public const int Interrupted = 130;
 
     public static async Task<int> Main(string[] args)
     {
-        if (args.Any(a => a is "--help" or "-h"))
-        {
-            await Console.Out.WriteLineAsync(Usage);
-            return 0;
-        }
-
-        var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
-        var rest = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
+        var context = new CommandContext { Console = CommandConsole.ForProcess() };
         using var cancel = new CancellationTokenSource();
+        var parsed = Parse(Create(context), args);
+
+        // serve and relay stop on Ctrl+C as ASP.NET Core hosts do (their workers and in-flight deliveries first).
+        var stopsOnItsOwn = parsed.CommandResult.Command is ServeCommand or RelayCommand;
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
-            e.Cancel = true;
-            cancel.Cancel();
+            if (!cancel.IsCancellationRequested)
+            {
+                // The first Ctrl+C stops the command cleanly; a second one ends the process at once.
+                e.Cancel = true;
+                Console.Error.WriteLine("Stopping (Ctrl+C again to quit at once)...");
+                cancel.Cancel();
+            }
         };
+        if (!stopsOnItsOwn)
+        {
+            Console.CancelKeyPress += onCancel;
+        }
+
         try
         {
-            switch (command)
-            {
-                case "serve":
-                    return await ServeCommand.RunAsync(rest);
-                case "relay":
-                    return await RelayCommand.RunAsync(rest);
-                case "drop":
-                    Console.CancelKeyPress += onCancel;
-                    return await DropCommand.RunAsync(rest, Console.Out, cancel.Token);
-                case "measure-drops":
-                    Console.CancelKeyPress += onCancel;
-                    return await MeasureDropsCommand.RunAsync(rest, Console.Out, cancel.Token);
-                case "seed":
-                    Console.CancelKeyPress += onCancel;
-                    return await SeedCommand.RunAsync(rest, Console.Out, cancel.Token);
-                case "load":
-                    Console.CancelKeyPress += onCancel;
-                    return await LoadCommand.RunAsync(rest, Console.Out, cancel.Token);
-                case "seed-comments":
-                    Console.CancelKeyPress += onCancel;
-                    return await SeedCommentsCommand.RunAsync(rest, Console.Out, cancel.Token);
-                case "load-comments":
-                    Console.CancelKeyPress += onCancel;
-                    return await LoadCommentsCommand.RunAsync(rest, Console.Out, cancel.Token);
-                case "help":
-                    await Console.Out.WriteLineAsync(Usage);
-                    return 0;
-                default:
-                    throw new CommandLineException($"Unknown command '{command}'.");
-            }
-        }
-        catch (CommandLineException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message + Environment.NewLine + Environment.NewLine + Usage);
-            return 2;
-        }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-        {
-            return 130;
+            return await InvokeAsync(parsed, Console.Out, Console.Error, cancel.Token);
         }
         finally
         {
             Console.CancelKeyPress -= onCancel;
         }
     }
+
+    /// <summary>Every command, under the root that prints the list.</summary>
+    public static RootCommand Create(CommandContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var root = new RootCommand(
+            "Publishing's developer tool: the local Functions host, the event relay, dropping articles, and the benchmarks. "
+            + "Without a command: serve. Settings come from local.settings.sample.json, then "
+            + "functions/Publishing.Functions/local.settings.json, then environment variables, as `func start` reads them.")
+        {
+            new ServeCommand(context),
+            new RelayCommand(context),
+            new DropCommand(context),
+            new MeasureDropsCommand(context),
+            new SeedCommand(context),
+            new LoadCommand(context),
+            new SeedCommentsCommand(context),
+            new LoadCommentsCommand(context),
+        };
+        return root;
+    }
+
+    /// <summary>Parses <paramref name="args"/>; with no command, or only options (<c>--urls …</c>), it is <c>serve</c>.</summary>
+    public static ParseResult Parse(RootCommand root, IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(args);
+        var servesByDefault = args.Count == 0
+            || (args[0].StartsWith("--", StringComparison.Ordinal) && args[0] is not ("--help" or "--version"));
+        // No response files: a blob name or a key that starts with '@' is meant as it is.
+        return root.Parse(servesByDefault ? ["serve", .. args] : args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+    }
+
+    /// <summary>
+    /// Runs what was parsed: the command, its help, or the parse errors with the command's help (exit code
+    /// <see cref="UsageError"/>). A <see cref="CommandLineException"/> from a command is a usage error too, and
+    /// cancellation is <see cref="Interrupted"/>.
+    /// </summary>
+    public static async Task<int> InvokeAsync(ParseResult parsed, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parsed);
+        ArgumentNullException.ThrowIfNull(error);
+        var configuration = new InvocationConfiguration
+        {
+            Output = output,
+            Error = error,
+            // Ctrl+C is handled in Main: S.CL would end the process 2 s after it, cutting a clean stop short.
+            ProcessTerminationTimeout = null,
+            // A command's own exceptions are handled below, or crash with their stack as any bug should.
+            EnableDefaultExceptionHandler = false,
+        };
+        try
+        {
+            var exit = await parsed.InvokeAsync(configuration, cancellationToken);
+            return parsed.Action is ParseErrorAction ? UsageError : exit;
+        }
+        catch (CommandLineException e)
+        {
+            await error.WriteLineAsync(e.Message);
+            await error.WriteLineAsync();
+            await parsed.RootCommandResult.Command.Parse([parsed.CommandResult.Command.Name, "--help"])
+                .InvokeAsync(new InvocationConfiguration { Output = error, Error = error }, CancellationToken.None);
+            return UsageError;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await error.WriteLineAsync("Stopped.");
+            return Interrupted;
+        }
+    }
+
+    /// <summary>Parses and runs <paramref name="args"/> against <paramref name="context"/> (tests; the static entry points of serve and relay).</summary>
+    public static Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
+        InvokeAsync(Parse(Create(context), args), output, error, cancellationToken);
 }

@@ -1,8 +1,7 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
-using Publishing.Local.Configuration;
 
 namespace Publishing.Local.Commands;
 
@@ -12,30 +11,59 @@ namespace Publishing.Local.Commands;
 /// and p50/p90/p99/max latency. With <c>--if-none-match</c> every request carries the ETag of a first response,
 /// measuring the <c>304</c> path.
 /// </summary>
-internal static class LoadCommand
+internal sealed class LoadCommand : Command
 {
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, CancellationToken cancellationToken)
+    private readonly CommandContext _context;
+    private readonly Option<Uri> _target;
+    private readonly Argument<string> _path = new("path") { Description = "The path to GET, e.g. api/tags/news/articles" };
+    private readonly Option<int> _connections = CommandOptions.Number("--connections", "Connections sending back to back", 32, 1, 1024);
+    private readonly Option<int> _duration = CommandOptions.Seconds("--duration", "How long to measure", 10, 1, 3600);
+    private readonly Option<int> _warmup = CommandOptions.Seconds("--warmup", "Unmeasured load first", 2, 0, 600);
+    private readonly Option<bool> _ifNoneMatch = CommandOptions.Flag("--if-none-match", "Send the first response's ETag with every request (the 304 path)");
+
+    public LoadCommand(CommandContext context)
+        : base("load", "GET a path from N connections back to back; prints requests/s and p50/p90/p99/max latency.")
     {
-        ArgumentNullException.ThrowIfNull(output);
-        var arguments = CommandArguments.Parse(args, "if-none-match");
-        arguments.RejectUnknown("connections", "duration", "warmup", "if-none-match", "target");
-        var path = arguments.Positionals.Count == 1 ? arguments.Positionals[0].TrimStart('/') : throw new CommandLineException("load needs one path, e.g. api/tags/news/articles.");
-        var connections = arguments.IntOption("connections", 32, 1, 1024);
-        var duration = TimeSpan.FromSeconds(arguments.IntOption("duration", 10, 1, 3600));
-        var warmup = TimeSpan.FromSeconds(arguments.IntOption("warmup", 2, 0, 600));
-        var target = arguments.UriOption("target", new Uri($"http://localhost:{LocalSettings.Load().HttpPort}/"));
+        ArgumentNullException.ThrowIfNull(context);
+        _context = context;
+        _target = CommandOptions.Target(context);
+        Arguments.Add(_path);
+        Options.Add(_connections);
+        Options.Add(_duration);
+        Options.Add(_warmup);
+        Options.Add(_ifNoneMatch);
+        Options.Add(_target);
+        SetAction((parsed, cancellationToken) => LoadAsync(
+            parsed.GetValue(_path)!.TrimStart('/'),
+            parsed.GetValue(_connections),
+            parsed.GetSeconds(_duration),
+            parsed.GetSeconds(_warmup),
+            parsed.GetValue(_ifNoneMatch),
+            parsed.GetValue(_target)!,
+            cancellationToken));
+    }
+
+    private async Task<int> LoadAsync(string path, int connections, TimeSpan duration, TimeSpan warmup, bool ifNoneMatch, Uri target, CancellationToken cancellationToken)
+    {
+        var console = _context.Console;
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan, UseCookies = false };
         using var http = new HttpClient(handler) { BaseAddress = target, Timeout = TimeSpan.FromSeconds(30) };
         var uri = new Uri(path, UriKind.Relative);
 
         EntityTagHeaderValue? etag = null;
-        using (var first = await http.GetAsync(uri, cancellationToken))
+        try
         {
-            await output.WriteLineAsync($"GET {target}{path}: {(int)first.StatusCode}, {(await first.Content.ReadAsByteArrayAsync(cancellationToken)).Length} bytes, ETag {first.Headers.ETag}");
-            if (arguments.Has("if-none-match"))
+            using var first = await http.GetAsync(uri, cancellationToken);
+            console.WriteLine($"GET {target}{path}: {(int)first.StatusCode}, {(await first.Content.ReadAsByteArrayAsync(cancellationToken)).Length} bytes, ETag {first.Headers.ETag}");
+            if (ifNoneMatch)
             {
                 etag = first.Headers.ETag ?? throw new CommandLineException("--if-none-match: the response has no ETag.");
             }
+        }
+        catch (HttpRequestException e)
+        {
+            console.WriteLine($"The app is not answering at {target} ({e.Message}). Start it with ./run.sh first.", Tone.Bad);
+            return 1;
         }
 
         HttpRequestMessage NewRequest(int client, int sequence)
@@ -49,21 +77,25 @@ internal static class LoadCommand
             return request;
         }
 
-        await RunAsync(http, NewRequest, connections, warmup, cancellationToken);
-        var (latencies, statuses, elapsed) = await RunAsync(http, NewRequest, connections, duration, cancellationToken);
-        await ReportAsync(output, latencies, statuses, elapsed, connections, "connections");
+        var (latencies, statuses, elapsed) = await console.WithProgressAsync(async bars =>
+        {
+            await RunAsync(http, NewRequest, connections, warmup, bars.Add("Warming up", warmup.TotalSeconds, "s"), cancellationToken);
+            return await RunAsync(http, NewRequest, connections, duration, bars.Add("Measuring", duration.TotalSeconds, "s"), cancellationToken);
+        });
+        Report(console, latencies, statuses, elapsed, connections, "connections");
         return statuses.Keys.All(s => s is 200 or 304) ? 0 : 1;
     }
 
     /// <summary>Prints requests/s, the latency percentiles and the status counts of one run.</summary>
-    internal static async Task ReportAsync(TextWriter output, List<double> latencies, Dictionary<int, int> statuses, TimeSpan elapsed, int connections, string unit)
+    internal static void Report(CommandConsole console, List<double> latencies, Dictionary<int, int> statuses, TimeSpan elapsed, int connections, string unit)
     {
+        ArgumentNullException.ThrowIfNull(console);
         latencies.Sort();
         var rate = latencies.Count / elapsed.TotalSeconds;
         double P(double q) => latencies.Count == 0 ? 0 : latencies[Math.Clamp((int)Math.Ceiling(q * latencies.Count) - 1, 0, latencies.Count - 1)];
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{latencies.Count} requests in {elapsed.TotalSeconds:0.0} s over {connections} {unit}: {rate:0} req/s; p50 {P(0.5):0.00} ms, p90 {P(0.9):0.00} ms, p99 {P(0.99):0.00} ms, max {P(1):0.00} ms"));
-        await output.WriteLineAsync("Statuses: " + string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key} × {s.Value}")));
+        console.WriteLine("Statuses: " + string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key} × {s.Value}")));
     }
 
     /// <summary>
@@ -71,8 +103,9 @@ internal static class LoadCommand
     /// <paramref name="duration"/> is over; returns every latency, the status counts (0: no answer) and the time taken.
     /// </summary>
     internal static async Task<(List<double> Latencies, Dictionary<int, int> Statuses, TimeSpan Elapsed)> RunAsync(
-        HttpClient http, Func<int, int, HttpRequestMessage> newRequest, int connections, TimeSpan duration, CancellationToken cancellationToken)
+        HttpClient http, Func<int, int, HttpRequestMessage> newRequest, int connections, TimeSpan duration, ProgressBar bar, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(bar);
         var started = Stopwatch.GetTimestamp();
         var end = started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var workers = Enumerable.Range(0, connections).Select(worker => Task.Run(
@@ -102,10 +135,18 @@ internal static class LoadCommand
                 return (latencies, statuses);
             },
             cancellationToken)).ToList();
-        var results = await Task.WhenAll(workers);
+        var all = Task.WhenAll(workers);
+        while (await Task.WhenAny(all, Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken)) != all)
+        {
+            bar.Value = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        }
+
+        var results = await all;
         var elapsed = Stopwatch.GetElapsedTime(started);
-        var all = results.SelectMany(r => r.latencies).ToList();
+        bar.Value = bar.Total;
+        bar.Finish();
+        var latencies = results.SelectMany(r => r.latencies).ToList();
         var counts = results.SelectMany(r => r.statuses).GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g.Sum(s => s.Value));
-        return (all, counts, elapsed);
+        return (latencies, counts, elapsed);
     }
 }

@@ -1,10 +1,9 @@
 using System.Collections.Concurrent;
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using Azure.Storage.Blobs.Models;
-using Microsoft.Extensions.Configuration;
-using Publishing.Local.Configuration;
 
 namespace Publishing.Local.Commands;
 
@@ -16,23 +15,35 @@ namespace Publishing.Local.Commands;
 /// timed) and then uploaded again with a changed body, and the time is until the page shows the change. One
 /// uncounted warm-up drop goes first.
 /// </summary>
-internal static class MeasureDropsCommand
+internal sealed class MeasureDropsCommand : Command
 {
     private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(10);
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        var arguments = CommandArguments.Parse(args, "edits");
-        arguments.RejectUnknown("count", "concurrency", "edits", "target", "timeout");
-        var settings = LocalSettings.Load();
-        var count = arguments.IntOption("count", 50, 1, 10_000);
-        var concurrency = arguments.IntOption("concurrency", 1, 1, 64);
-        var target = arguments.UriOption("target", new Uri($"http://localhost:{settings.HttpPort}/"));
-        var timeout = TimeSpan.FromSeconds(arguments.IntOption("timeout", 30, 1, 600));
-        var edits = arguments.Has("edits");
-        var configuration = settings.BuildConfiguration();
+    private readonly CommandContext _context;
+    private readonly Option<Uri> _target;
+    private readonly Option<int> _count = CommandOptions.Number("--count", "Drops to time", 50, 1, 10_000);
+    private readonly Option<int> _concurrency = CommandOptions.Number("--concurrency", "Drops at once", 1, 1, 64);
+    private readonly Option<bool> _edits = CommandOptions.Flag("--edits", "Time re-uploads of published articles until their page shows the change");
+    private readonly Option<int> _timeout = CommandOptions.Seconds("--timeout", "Longest wait for one page", 30, 1, 600);
 
+    public MeasureDropsCommand(CommandContext context)
+        : base("measure-drops", "Time drop -> published page against a running app; prints p50, p95, max and mean. With --edits, time re-uploads of published articles until their page shows the change.")
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        _context = context;
+        _target = CommandOptions.Target(context);
+        Options.Add(_count);
+        Options.Add(_concurrency);
+        Options.Add(_edits);
+        Options.Add(_target);
+        Options.Add(_timeout);
+        SetAction((parsed, cancellationToken) => MeasureAsync(
+            parsed.GetValue(_count), parsed.GetValue(_concurrency), parsed.GetValue(_edits), parsed.GetValue(_target)!, parsed.GetSeconds(_timeout), cancellationToken));
+    }
+
+    private async Task<int> MeasureAsync(int count, int concurrency, bool edits, Uri target, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var console = _context.Console;
         using var http = new HttpClient { BaseAddress = target, Timeout = TimeSpan.FromSeconds(10) };
         try
         {
@@ -40,51 +51,58 @@ internal static class MeasureDropsCommand
         }
         catch (HttpRequestException e)
         {
-            await output.WriteLineAsync($"The app is not answering at {target} ({e.Message}). Start it with ./run.sh first.");
+            console.WriteLine($"The app is not answering at {target} ({e.Message}). Start it with ./run.sh first.", Tone.Bad);
             return 1;
         }
 
         var run = DateTimeOffset.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..4];
-        var container = ArticleDrops.Container(configuration);
+        var container = ArticleDrops.Container(_context.BuildConfiguration());
         await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         var what = edits ? "edits of published articles" : "new articles";
-        await output.WriteLineAsync($"Dropping {count} {what} into '{container.Name}' ({concurrency} at a time) and polling {target}articles/<slug> every {PollEvery.TotalMilliseconds:0} ms...");
-
-        var warmUp = await MeasureOneAsync(container, http, run, 0, edits, timeout, cancellationToken);
-        await output.WriteLineAsync(warmUp is { } w ? $"Warm-up drop: {w.TotalMilliseconds:0} ms (not counted)." : "Warm-up drop: no page within the timeout.");
+        console.WriteLine($"Dropping {count} {what} into '{container.Name}' ({concurrency} at a time) and polling {target}articles/<slug> every {PollEvery.TotalMilliseconds:0} ms...");
 
         var times = new ConcurrentBag<double>();
         var failures = 0;
-        await Parallel.ForEachAsync(
-            Enumerable.Range(1, count),
-            new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
-            async (i, token) =>
-            {
-                if (await MeasureOneAsync(container, http, run, i, edits, timeout, token) is { } elapsed)
+        await console.WithProgressAsync(async bars =>
+        {
+            var warmUp = await MeasureOneAsync(container, http, run, 0, edits, timeout, cancellationToken);
+            bars.WriteLine(warmUp is { } w ? $"Warm-up drop: {w.TotalMilliseconds:0} ms (not counted)." : "Warm-up drop: no page within the timeout.");
+            var bar = bars.Add("Measuring drops", count, "drops");
+            await Parallel.ForEachAsync(
+                Enumerable.Range(1, count),
+                new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
+                async (i, token) =>
                 {
-                    times.Add(elapsed.TotalMilliseconds);
-                }
-                else
-                {
-                    Interlocked.Increment(ref failures);
-                }
-            });
+                    if (await MeasureOneAsync(container, http, run, i, edits, timeout, token) is { } elapsed)
+                    {
+                        times.Add(elapsed.TotalMilliseconds);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref failures);
+                    }
+
+                    bar.Advance();
+                });
+            bar.Finish();
+            return 0;
+        });
 
         var sorted = times.Order().ToArray();
         if (sorted.Length == 0)
         {
-            await output.WriteLineAsync($"No page appeared within {timeout.TotalSeconds:0} s for any of the {count} drops. Is the relay running, and is the app publishing?");
+            console.WriteLine($"No page appeared within {timeout.TotalSeconds:0} s for any of the {count} drops. Is the relay running, and is the app publishing?", Tone.Bad);
             return 1;
         }
 
         var (p50, p95, max, mean) = (Percentile(sorted, 0.50), Percentile(sorted, 0.95), sorted[^1], sorted.Average());
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Drops ({what}): {sorted.Length} measured, {failures} without a page within {timeout.TotalSeconds:0} s; concurrency {concurrency}."));
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Drop to page: p50 {p50:0} ms, p95 {p95:0} ms, max {max:0} ms, mean {mean:0} ms."));
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"README row: | {sorted.Length} {(edits ? "edits" : "drops")}, concurrency {concurrency} | {p50:0} ms | {p95:0} ms | {max:0} ms | {mean:0} ms |"));
-        await output.WriteLineAsync($"The measured articles stay in local storage like any other (/articles/measure-{run}-*).");
+        console.WriteLine($"The measured articles stay in local storage like any other (/articles/measure-{run}-*).");
         return failures == 0 ? 0 : 1;
     }
 

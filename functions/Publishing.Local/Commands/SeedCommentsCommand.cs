@@ -1,10 +1,9 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
-using Publishing.Articles;
 using Publishing.Comments;
-using Publishing.Local.Configuration;
 using Publishing.Storage;
 
 namespace Publishing.Local.Commands;
@@ -15,23 +14,29 @@ namespace Publishing.Local.Commands;
 /// and sets the <c>~count</c> row to the number of shown comments in the partition, for measuring the article page's
 /// cost against its number of comments. Run it while nobody posts to that article.
 /// </summary>
-internal static class SeedCommentsCommand
+internal sealed class SeedCommentsCommand : Command
 {
     private const int Batch = 100;
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        var arguments = CommandArguments.Parse(args);
-        arguments.RejectUnknown("count");
-        var slug = arguments.Positionals.Count == 1 ? arguments.Positionals[0] : throw new CommandLineException("seed-comments needs one article slug.");
-        if (!Slug.IsSlug(slug))
-        {
-            throw new CommandLineException($"'{slug}' is not a slug (lower-case letters, digits and hyphens).");
-        }
+    private readonly CommandContext _context;
+    private readonly Argument<string> _slug = new("slug") { Description = "The article's slug" };
+    private readonly Option<int> _count = CommandOptions.Number("--count", "Comments to write", 100, 1, 1_000_000);
 
-        var count = arguments.IntOption("count", 100, 1, 1_000_000);
-        var configuration = LocalSettings.Load().BuildConfiguration();
+    public SeedCommentsCommand(CommandContext context)
+        : base("seed-comments", "Write synthetic comments straight into an article's comments partition (transactions of 100) and set its count, for load tests.")
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        _context = context;
+        Arguments.Add(_slug);
+        CommandOptions.AcceptSlugsOnly(_slug);
+        Options.Add(_count);
+        SetAction((parsed, cancellationToken) => SeedAsync(parsed.GetValue(_slug)!, parsed.GetValue(_count), cancellationToken));
+    }
+
+    private async Task<int> SeedAsync(string slug, int count, CancellationToken cancellationToken)
+    {
+        var console = _context.Console;
+        var configuration = _context.BuildConfiguration();
         await using var services = new ServiceCollection()
             .AddLogging()
             .AddPublishingStorage(configuration)
@@ -44,38 +49,49 @@ internal static class SeedCommentsCommand
         // Posted a second apart, ending now: seeded comments sort before any posted later.
         var start = DateTimeOffset.UtcNow.AddSeconds(-count);
         var watch = Stopwatch.StartNew();
-        foreach (var chunk in Enumerable.Range(0, count).Chunk(Batch))
+        var (wrote, shown, counted) = await console.WithProgressAsync(async bars =>
         {
-            var actions = chunk.Select(i =>
+            var bar = bars.Add("Writing comments", count, "comments");
+            foreach (var chunk in Enumerable.Range(0, count).Chunk(Batch))
             {
-                var posted = start.AddSeconds(i);
-                var id = Comment.NewId(posted);
-                return new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(slug, id)
+                var actions = chunk.Select(i =>
                 {
-                    ["CommentId"] = id,
-                    ["Author"] = string.Create(CultureInfo.InvariantCulture, $"Seeded reader {i % 97}"),
-                    ["Body"] = string.Create(CultureInfo.InvariantCulture,
-                        $"Seeded comment {i} of {count}: a synthetic comment of about the length a reader writes.\nWith a second line and a link, https://example.com/{i}."),
-                    ["Posted"] = posted.UtcDateTime,
-                    ["State"] = nameof(CommentState.Approved),
+                    var posted = start.AddSeconds(i);
+                    var id = Comment.NewId(posted);
+                    return new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(slug, id)
+                    {
+                        ["CommentId"] = id,
+                        ["Author"] = string.Create(CultureInfo.InvariantCulture, $"Seeded reader {i % 97}"),
+                        ["Body"] = string.Create(CultureInfo.InvariantCulture,
+                            $"Seeded comment {i} of {count}: a synthetic comment of about the length a reader writes.\nWith a second line and a link, https://example.com/{i}."),
+                        ["Posted"] = posted.UtcDateTime,
+                        ["State"] = nameof(CommentState.Approved),
+                    });
                 });
-            });
-            await table.SubmitTransactionAsync(actions, cancellationToken);
-        }
+                await table.SubmitTransactionAsync(actions, cancellationToken);
+                bar.Advance(chunk.Length);
+            }
 
-        var wrote = watch.Elapsed;
-        watch.Restart();
-        var shown = 0;
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {slug} and RowKey lt {"~"}");
-        await foreach (var _ in table.QueryAsync<TableEntity>(filter, 1000, select: ["RowKey"], cancellationToken: cancellationToken))
-        {
-            shown++;
-        }
+            bar.Finish();
+            var wrote = watch.Elapsed;
+            watch.Restart();
+            var counting = bars.Add("Counting", count, "comments");
+            var shown = 0;
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {slug} and RowKey lt {"~"}");
+            await foreach (var _ in table.QueryAsync<TableEntity>(filter, 1000, select: ["RowKey"], cancellationToken: cancellationToken))
+            {
+                shown++;
+                counting.Advance();
+            }
+
+            counting.Finish();
+            return (wrote, shown, watch.Elapsed);
+        });
 
         await table.UpsertEntityAsync(new TableEntity(slug, CommentStore.CountKey) { ["Count"] = shown }, TableUpdateMode.Replace, cancellationToken);
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"Seeded '{slug}': {count} comments written in {wrote.TotalSeconds:0.0} s; {shown} shown in the partition, counted in {watch.Elapsed.TotalMilliseconds:0} ms."));
-        await output.WriteLineAsync($"Page: /articles/{slug}   comments: /api/articles/{slug}/comments");
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Seeded '{slug}': {count} comments written in {wrote.TotalSeconds:0.0} s; {shown} shown in the partition, counted in {counted.TotalMilliseconds:0} ms."));
+        console.WriteLine($"Page: /articles/{slug}   comments: /api/articles/{slug}/comments");
         return 0;
     }
 }
