@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
+using Publishing.Functions.Http;
 using Publishing.IntegrationTests.Infrastructure;
 using Publishing.Telemetry;
 
@@ -153,6 +155,64 @@ public sealed class PublishingTelemetryTests
         Assert.True(
             underOurs.Any(n => n.EndsWith("Client.Upload", StringComparison.Ordinal)) && underOurs.Any(n => n.EndsWith("Client.DownloadContent", StringComparison.Ordinal)),
             $"Storage spans under the publish: {string.Join(", ", underOurs)}; all: {string.Join(", ", storage.Select(s => $"{s.Source.Name}:{s.DisplayName}"))}");
+    }
+
+    [Fact]
+    public async Task Response_cache_lookups_are_counted_as_hits_and_misses()
+    {
+        await using var app = new TelemetryApp(settings => settings["Publishing:ResponseCacheDuration"] = "00:01:00");
+        await app.StartAsync();
+        var cache = app.Services.GetRequiredService<ResponseCache>();
+        var reads = 0;
+        Task<CachedBody?> Read(CancellationToken _)
+        {
+            reads++;
+            return Task.FromResult<CachedBody?>(CachedBody.Of("page"u8.ToArray()));
+        }
+
+        await cache.GetAsync("a", CacheScope.Article("a"), Read, Cancellation);
+        await cache.GetAsync("a", CacheScope.Article("a"), Read, Cancellation);
+        await cache.GetAsync("a", CacheScope.Article("a"), Read, Cancellation);
+        await cache.GetAsync("b", CacheScope.Article("b"), Read, Cancellation);
+
+        var requests = Points(app.CollectMetrics(), "publishing.response_cache.requests", "{request}");
+        Assert.Equal(2, reads);
+        Assert.Equal(2, Sum(requests, ("cache.request.type", "hit")));
+        Assert.Equal(2, Sum(requests, ("cache.request.type", "miss")));
+    }
+
+    [Fact]
+    public async Task Counting_a_cache_hit_allocates_nothing()
+    {
+        await using var app = new TelemetryApp(settings => settings["Publishing:ResponseCacheDuration"] = "00:01:00");
+        var cache = app.Services.GetRequiredService<ResponseCache>();
+        var body = Task.FromResult<CachedBody?>(CachedBody.Of("page"u8.ToArray()));
+        var scope = CacheScope.Article("a");
+        Func<CancellationToken, Task<CachedBody?>> read = _ => body;
+
+        long BytesPerHit()
+        {
+            const int Hits = 20_000;
+            for (var i = 0; i < 1_000; i++)
+            {
+                _ = cache.GetAsync("a", scope, read, CancellationToken.None).GetAwaiter().GetResult();
+            }
+
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < Hits; i++)
+            {
+                _ = cache.GetAsync("a", scope, read, CancellationToken.None).GetAwaiter().GetResult();
+            }
+
+            return (GC.GetAllocatedBytesForCurrentThread() - before) / Hits;
+        }
+
+        var unheard = BytesPerHit(); // no meter provider yet: the counter is off
+        await app.StartAsync();
+        var heard = BytesPerHit();
+
+        Assert.Equal(unheard, heard);
+        Assert.True(Sum(Points(app.CollectMetrics(), "publishing.response_cache.requests", "{request}"), ("cache.request.type", "hit")) >= 21_000);
     }
 
     /// <summary>The comment function run as the worker runs it for a POST from 127.0.0.1; the answer's status code.</summary>
