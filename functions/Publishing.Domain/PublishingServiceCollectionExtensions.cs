@@ -1,3 +1,4 @@
+using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
@@ -12,6 +13,7 @@ using Publishing.Pages;
 using Publishing.Publishing;
 using Publishing.Storage;
 using Publishing.Submissions;
+using Publishing.Telemetry;
 
 namespace Publishing;
 
@@ -39,6 +41,7 @@ public static class PublishingServiceCollectionExtensions
         services.AddAzureClients(clients =>
         {
             clients.ConfigureDefaults(configuration.GetSection(StorageClientSection));
+            clients.ConfigureDefaults(options => options.AddPolicy(StorageCalls.Policy, HttpPipelinePosition.PerRetry));
             clients.AddClient<BlobServiceClient, BlobClientOptions>(options => connection.CreateBlobServiceClient(options));
             clients.AddClient<TableServiceClient, TableClientOptions>(options => connection.CreateTableServiceClient(options));
             clients.AddClient<QueueServiceClient, QueueClientOptions>(options => connection.CreateQueueServiceClient(options));
@@ -72,9 +75,21 @@ public static class PublishingServiceCollectionExtensions
         services.AddKeyedSingleton(StorageLayout.Reads, (provider, key) =>
             ActivatorUtilities.CreateInstance<T>(provider, provider.GetRequiredKeyedService<StorageLayout>(key)));
 
+    /// <summary>
+    /// The app's meter and activity source (<see cref="PublishingTelemetry"/>); recording costs nothing until an
+    /// exporter listens (the function app's <c>AddTelemetry</c>).
+    /// </summary>
+    public static IServiceCollection AddPublishingTelemetry(this IServiceCollection services)
+    {
+        services.AddMetrics();
+        services.TryAddSingleton<PublishingTelemetry>();
+        return services;
+    }
+
     /// <summary>Parsing, rendering and publishing of dropped files, and reading back what was published.</summary>
     public static IServiceCollection AddArticles(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddPublishingTelemetry();
         services.AddOptions<PublishingOptions>()
             .Bind(configuration.GetSection(PublishingOptions.SectionName))
             .ValidateDataAnnotations()
@@ -100,6 +115,7 @@ public static class PublishingServiceCollectionExtensions
     /// <summary>Readers' comments: the rules, the store and the per-client limit.</summary>
     public static IServiceCollection AddComments(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddPublishingTelemetry();
         services.AddOptions<CommentOptions>()
             .Bind(configuration.GetSection(CommentOptions.SectionName))
             .ValidateDataAnnotations()

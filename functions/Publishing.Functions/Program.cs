@@ -2,6 +2,7 @@ using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 using Publishing.Functions;
 using Publishing.Functions.Http;
+using Publishing.Functions.Telemetry;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
@@ -10,5 +11,6 @@ builder.UseMiddleware<CrossSiteRequestMiddleware>();
 builder.UseMiddleware<HttpFaultMiddleware>();
 
 builder.Services.AddPublishingApp(builder.Configuration);
+builder.AddTelemetry();
 
 builder.Build().Run();

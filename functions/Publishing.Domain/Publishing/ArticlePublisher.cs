@@ -9,6 +9,7 @@ using Publishing.Listings;
 using Publishing.Pages;
 using Publishing.Storage;
 using Publishing.Submissions;
+using Publishing.Telemetry;
 
 namespace Publishing.Publishing;
 
@@ -120,7 +121,7 @@ public sealed partial class ArticlePublisher(
         var published = article.Published ?? record.Listing?.Published ?? FirstSeen(properties);
         var url = _options.ArticleUrl(article.Slug);
         var model = new ArticlePageModel(article, published, url, new SiteInfo(_options.SiteName, _options.Language, _options.PublicBaseUrl, _options.AllowHttpImages));
-        if (!renderer.TryRender(model, out var page, out var unrenderable))
+        if (!Render(model, out var page, out var unrenderable))
         {
             return await RejectAsync(file.Name, version, unrenderable, liveSlug, cancellationToken);
         }
@@ -158,6 +159,12 @@ public sealed partial class ArticlePublisher(
         return new PublishOutcome.Published(article.Slug, url);
     }
 
+    private bool Render(ArticlePageModel model, [NotNullWhen(true)] out RenderedPage? page, [NotNullWhen(false)] out Rejection? unrenderable)
+    {
+        using var step = PublishingTelemetry.StartStep("render");
+        return renderer.TryRender(model, out page, out unrenderable);
+    }
+
     /// <summary>A slug claimed by a file that has not published it for longer than any publish takes.</summary>
     private bool IsAbandonedClaim(ArticleRecord record) =>
         record.Listing is null && record.WrittenAt is { } claimed && time.GetUtcNow() - claimed > PublishLock.LeaseDuration * 2;
@@ -169,6 +176,7 @@ public sealed partial class ArticlePublisher(
     private async Task<(ArticleParseResult? Parsed, ETag Version)> ReadAsync(
         BlobClient file, BlobProperties properties, CancellationToken cancellationToken)
     {
+        using var step = PublishingTelemetry.StartStep("read");
         if (ArticleFormats.RejectUnsupported(file.Name) is { } unsupported)
         {
             return (unsupported, properties.ETag);
@@ -269,6 +277,7 @@ public sealed partial class ArticlePublisher(
     /// <summary>The outcome when there is nothing to do: the file is gone, or this version was processed already.</summary>
     private async Task<PublishOutcome?> CheckAlreadyDoneAsync(BlobClient file, CancellationToken cancellationToken)
     {
+        using var step = PublishingTelemetry.StartStep("check");
         var properties = await GetPropertiesAsync(file, cancellationToken);
         if (properties is null)
         {

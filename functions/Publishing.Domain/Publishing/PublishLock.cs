@@ -4,6 +4,7 @@ using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Options;
 using Publishing.Storage;
+using Publishing.Telemetry;
 
 namespace Publishing.Publishing;
 
@@ -26,6 +27,7 @@ public sealed class PublishLock(StorageLayout storage, IOptions<PublishingOption
 
     public async Task<HeldLock> AcquireAsync(string blobName, CancellationToken cancellationToken)
     {
+        using var step = PublishingTelemetry.StartStep("lock");
         await storage.EnsureCreatedAsync(cancellationToken);
         var lockBlob = storage.Locks.GetBlobClient(Submissions.SubmissionKey.For(blobName));
         var lease = lockBlob.GetBlobLeaseClient();

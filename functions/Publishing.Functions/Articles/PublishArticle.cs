@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs;
 using Microsoft.Azure.Functions.Worker;
 using Publishing.Publishing;
+using Publishing.Telemetry;
 
 namespace Publishing.Functions.Articles;
 
@@ -9,7 +10,7 @@ namespace Publishing.Functions.Articles;
 /// every deployment; tests point it elsewhere). Event Grid delivers the blob events: Flex Consumption has no
 /// polling blob trigger.
 /// </summary>
-public sealed class PublishArticle(ArticlePublisher publisher)
+public sealed class PublishArticle(ArticlePublisher publisher, PublishingTelemetry telemetry)
 {
     public const string FunctionName = "PublishArticle";
 
@@ -17,11 +18,13 @@ public sealed class PublishArticle(ArticlePublisher publisher)
     /// Bound to a <see cref="BlobClient"/>, not the content, so an oversized file is refused from its
     /// properties without being read. Files that cannot be published are recorded and return normally;
     /// only faults worth retrying (storage unavailable) throw, to be retried and then parked as poison.
+    /// The publish runs in a <c>publish</c> span under the invocation's (the trace the blob event started) and is
+    /// counted by outcome (<see cref="PublishingTelemetry"/>).
     /// </remarks>
     [Function(FunctionName)]
     public Task Run(
         [BlobTrigger("%ArticlesContainer%/{name}", Source = BlobTriggerSource.EventGrid, Connection = "AzureWebJobsStorage")] BlobClient file,
         string name,
         CancellationToken cancellationToken) =>
-        publisher.PublishAsync(file, cancellationToken);
+        telemetry.MeasurePublishAsync(name, token => publisher.PublishAsync(file, token), cancellationToken);
 }

@@ -12,6 +12,7 @@ using Publishing.Comments;
 using Publishing.Functions.Http;
 using Publishing.Pages;
 using Publishing.Publishing;
+using Publishing.Telemetry;
 
 namespace Publishing.Functions.Comments;
 
@@ -32,6 +33,7 @@ public sealed class CommentPostEndpoint(
     ResponseCache cache,
     IOptions<CommentOptions> options,
     IOptions<PublishingOptions> publishing,
+    PublishingTelemetry telemetry,
     TimeProvider clock)
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
@@ -50,41 +52,42 @@ public sealed class CommentPostEndpoint(
         ArgumentNullException.ThrowIfNull(request);
         if (!Slug.IsSlug(slug))
         {
-            return NotFound(request, slug);
+            return Refused(CommentRefusal.ArticleNotFound, NotFound(request, slug));
         }
 
         var isForm = IsMediaType(request.ContentType, "application/x-www-form-urlencoded");
         if (!isForm && !IsMediaType(request.ContentType, "application/json") && !IsMediaType(request.ContentType, "+json"))
         {
-            return ActionResults.Problem(request, StatusCodes.Status415UnsupportedMediaType, "Unsupported content type",
-                "Post a comment as application/json ({\"author\",\"body\"}) or as an HTML form (application/x-www-form-urlencoded).");
+            return Refused(CommentRefusal.UnsupportedMediaType, ActionResults.Problem(request, StatusCodes.Status415UnsupportedMediaType, "Unsupported content type",
+                "Post a comment as application/json ({\"author\",\"body\"}) or as an HTML form (application/x-www-form-urlencoded)."));
         }
 
         var limit = options.Value.MaxRequestBytes;
         if (request.ContentLength > limit || await ReadAtMostAsync(request.Body, limit, cancellationToken) is not { } bytes)
         {
-            return ActionResults.Problem(request, StatusCodes.Status413PayloadTooLarge, "Comment too large",
-                $"A comment post may be at most {limit} bytes; a comment's body at most {CommentValidator.MaxBodyLength} characters.");
+            return Refused(CommentRefusal.TooLarge, ActionResults.Problem(request, StatusCodes.Status413PayloadTooLarge, "Comment too large",
+                $"A comment post may be at most {limit} bytes; a comment's body at most {CommentValidator.MaxBodyLength} characters."));
         }
 
         if (Parse(bytes, isForm) is not { } post)
         {
-            return ActionResults.Problem(request, StatusCodes.Status400BadRequest, "Invalid JSON",
-                "The request body is not a JSON object like {\"author\":\"Jane\",\"body\":\"Text\"}.");
+            return Refused(CommentRefusal.InvalidJson, ActionResults.Problem(request, StatusCodes.Status400BadRequest, "Invalid JSON",
+                "The request body is not a JSON object like {\"author\":\"Jane\",\"body\":\"Text\"}."));
         }
 
         var idempotencyKey = request.Headers[IdempotencyKeyHeader].ToString() is { Length: > 0 } key ? key : null;
         if (idempotencyKey is not null && (idempotencyKey.Length > MaxIdempotencyKeyLength || idempotencyKey.Any(c => c is < ' ' or > '~')))
         {
-            return ActionResults.BadParameter(request, IdempotencyKeyHeader,
-                $"'{IdempotencyKeyHeader}' must be 1 to {MaxIdempotencyKeyLength} printable ASCII characters, the same for every retry of one post.");
+            return Refused(CommentRefusal.InvalidIdempotencyKey, ActionResults.BadParameter(request, IdempotencyKeyHeader,
+                $"'{IdempotencyKeyHeader}' must be 1 to {MaxIdempotencyKeyLength} printable ASCII characters, the same for every retry of one post."));
         }
 
         var validation = CommentValidator.Validate(post.Author, post.Body);
         if (validation is not CommentValidation.Valid { Comment: var comment })
         {
             var invalid = (CommentValidation.Invalid)validation;
-            return ActionResults.BadField(request, invalid.Field, invalid.Detail);
+            var refusal = invalid.Field == "author" ? CommentRefusal.InvalidAuthor : CommentRefusal.InvalidBody;
+            return Refused(refusal, ActionResults.BadField(request, invalid.Field, invalid.Detail));
         }
 
         var network = ClientAddress.Of(request) is { } address ? CommentRateLimiter.NetworkOf(address) : "unknown";
@@ -92,13 +95,14 @@ public sealed class CommentPostEndpoint(
         {
             var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
             request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            telemetry.CommentPosted(CommentPostResult.RateLimited);
             return ActionResults.Problem(request, StatusCodes.Status429TooManyRequests, "Too many comments",
                 $"At most {options.Value.PostsPerMinute} comments a minute may be posted from one network. Try again in {seconds} seconds.");
         }
 
         if (await catalog.GetAsync(slug, cancellationToken) is not { Listing: not null })
         {
-            return NotFound(request, slug);
+            return Refused(CommentRefusal.ArticleNotFound, NotFound(request, slug));
         }
 
         Comment stored;
@@ -108,6 +112,7 @@ public sealed class CommentPostEndpoint(
             // The honeypot: people never see the field, bots fill it in. Answer as if stored, so they learn nothing.
             var now = clock.GetUtcNow();
             stored = new Comment(Comment.NewId(now), comment.Author, comment.Body, now, State);
+            telemetry.CommentPosted(CommentPostResult.Refused, CommentRefusal.Honeypot);
         }
         else
         {
@@ -117,21 +122,23 @@ public sealed class CommentPostEndpoint(
                 case CommentPostOutcome.Stored { Comment: var added }:
                     stored = added;
                     cache.Invalidate(CacheScope.Article(slug));
+                    telemetry.CommentPosted(added.State == CommentState.Pending ? CommentPostResult.Pending : CommentPostResult.Stored);
                     break;
                 case CommentPostOutcome.Replayed { Comment: var current }:
                     // Answered as the first post was (201), but with the comment as it is now, approved or pending.
                     stored = current;
                     headers[IdempotentReplayedHeader] = "true";
+                    telemetry.CommentPosted(CommentPostResult.Replayed);
                     break;
                 case CommentPostOutcome.Removed:
                     // 409, not 410: 410 would say the target, this article's comment collection, is gone (and is
                     // cacheable by default), while it is the post that conflicts with the current state: its
                     // comment was deleted and its key is spent. Nothing is stored again and the text is not echoed.
-                    return ActionResults.Problem(request, StatusCodes.Status409Conflict, "Comment removed",
-                        $"The comment posted with this '{IdempotencyKeyHeader}' was removed by an editor and will not be stored again. A new comment needs a new '{IdempotencyKeyHeader}'.");
+                    return Refused(CommentRefusal.Removed, ActionResults.Problem(request, StatusCodes.Status409Conflict, "Comment removed",
+                        $"The comment posted with this '{IdempotencyKeyHeader}' was removed by an editor and will not be stored again. A new comment needs a new '{IdempotencyKeyHeader}'."));
                 case CommentPostOutcome.KeyReused:
-                    return ActionResults.Problem(request, StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused for a different comment",
-                        $"This '{IdempotencyKeyHeader}' was already used for a comment with another author or body. Retry with the same author and body, or send a new comment with a new '{IdempotencyKeyHeader}'.");
+                    return Refused(CommentRefusal.KeyReused, ActionResults.Problem(request, StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused for a different comment",
+                        $"This '{IdempotencyKeyHeader}' was already used for a comment with another author or body. Retry with the same author and body, or send a new comment with a new '{IdempotencyKeyHeader}'."));
                 default:
                     throw new InvalidOperationException("Unknown outcome of a comment post.");
             }
@@ -153,6 +160,12 @@ public sealed class CommentPostEndpoint(
     }
 
     private CommentState State => options.Value.RequireApproval ? CommentState.Pending : CommentState.Approved;
+
+    private IActionResult Refused(CommentRefusal refusal, IActionResult answer)
+    {
+        telemetry.CommentPosted(CommentPostResult.Refused, refusal);
+        return answer;
+    }
 
     private static IActionResult NotFound(HttpRequest request, string slug) =>
         ActionResults.Problem(request, StatusCodes.Status404NotFound, "Article not found", $"There is no published article '{slug}' to comment on.");

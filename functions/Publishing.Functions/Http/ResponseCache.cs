@@ -5,6 +5,7 @@ using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Publishing.Publishing;
+using Publishing.Telemetry;
 
 namespace Publishing.Functions.Http;
 
@@ -36,11 +37,13 @@ public sealed class ResponseCache : IDisposable
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 10_000 });
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _scopes = new(StringComparer.Ordinal);
     private readonly TimeSpan _duration;
+    private readonly PublishingTelemetry _telemetry;
 
-    public ResponseCache(IOptions<PublishingOptions> options)
+    public ResponseCache(IOptions<PublishingOptions> options, PublishingTelemetry telemetry)
     {
         ArgumentNullException.ThrowIfNull(options);
         _duration = options.Value.ResponseCacheDuration;
+        _telemetry = telemetry;
     }
 
     public async Task<CachedBody?> GetAsync(string key, CacheScope scope, Func<CancellationToken, Task<CachedBody?>> read, CancellationToken cancellationToken)
@@ -64,6 +67,15 @@ public sealed class ResponseCache : IDisposable
             // Not tied to one request's cancellation: other requests may be waiting for the same read.
             return read(CancellationToken.None);
         }) ?? throw new InvalidOperationException("the cache returned no entry");
+        if (created)
+        {
+            _telemetry.CacheMiss();
+        }
+        else
+        {
+            _telemetry.CacheHit();
+        }
+
         try
         {
             var body = await task.WaitAsync(cancellationToken);

@@ -303,13 +303,15 @@ internal sealed partial class WorkerChannel
 
     /// <summary>
     /// The W3C trace context the worker requires with every invocation (worker 2.x reads it unconditionally): the
-    /// current activity's, when there is one, else a new trace.
+    /// current activity's, when there is one, else a new trace flagged sampled. The local host samples nothing
+    /// away, and the worker's tracer follows its parent's flag: an unsampled parent would hide the worker's spans
+    /// (the publish and its steps) from the exporter a developer turned on (docs/observability.md).
     /// </summary>
     public static RpcTraceContext TraceContext() => new()
     {
         TraceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C, Id: { } id }
             ? id
-            : $"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-00",
+            : $"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-01",
     };
 
     internal static string Describe(StatusResult? result) =>

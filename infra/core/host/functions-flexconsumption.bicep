@@ -110,8 +110,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     AzureWebJobsStorage__accountName: storageAccount.name
     AzureWebJobsStorage__credential: 'managedidentity'
     AzureWebJobsStorage__clientId: identityClientId
-    // Read by the host: telemetry sent with the app's identity; the connection string has no usable key
-    // while the component has local auth disabled.
+    // Read by the host and by the worker's exporter (Telemetry/TelemetryExtensions.cs): telemetry sent with the
+    // app's identity; the connection string has no usable key while the component has local auth disabled.
     APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
     // %ArticlesContainer% in the blob trigger's path.

@@ -1,7 +1,9 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Azure.Identity;
 using Publishing.Functions;
+using Publishing.Functions.Telemetry;
 using Publishing.Publishing;
 using Publishing.Storage;
 
@@ -30,20 +32,26 @@ public sealed class SettingsDriftTests
 {
     private static readonly string MetadataPath = Path.Combine(AppContext.BaseDirectory, "FunctionApp", "functions.metadata");
 
-    /// <summary>Read by the Functions host itself, not by our code; required in every deployment.</summary>
-    private static readonly string[] HostSettings =
+    /// <summary>
+    /// Read by the Functions host and by the worker's exporter (<see cref="TelemetryExtensions"/>); required in every
+    /// deployment, or the app's telemetry goes nowhere.
+    /// </summary>
+    private static readonly string[] TelemetrySettings =
     [
         // Where telemetry goes; with local auth disabled on the component its key is useless on its own.
-        "APPLICATIONINSIGHTS_CONNECTION_STRING",
+        TelemetryExtensions.ConnectionStringSetting,
         // Telemetry sent with the app's managed identity (ClientId=...;Authorization=AAD).
-        "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+        ApplicationInsightsAuthentication.Setting,
     ];
 
     /// <summary>An identity-based connection as both the host and <see cref="StorageConnection"/> read it, for a user-assigned identity.</summary>
     private static readonly string[] IdentityConnectionKeys = ["accountName", "credential", "clientId"];
 
-    /// <summary>Sections whose keys all have defaults meant for production: read if set, never required.</summary>
-    private static readonly string[] OptionalSections = [PublishingServiceCollectionExtensions.StorageClientSection];
+    /// <summary>
+    /// Sections whose keys all have defaults meant for production: read if set, never required. The telemetry
+    /// section turns on a developer's exporter (console, OTLP); production exports to Application Insights without it.
+    /// </summary>
+    private static readonly string[] OptionalSections = [PublishingServiceCollectionExtensions.StorageClientSection, TelemetryOptions.SectionName];
 
     /// <summary>Flex Consumption refuses an app with these: the runtime is set in functionAppConfig.</summary>
     private static readonly string[] RejectedByFlexConsumption = ["FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION"];
@@ -109,6 +117,27 @@ public sealed class SettingsDriftTests
     }
 
     [Fact]
+    public async Task The_telemetry_authentication_string_deployed_names_a_managed_identity_the_exporter_signs_in_with()
+    {
+        // The Bicep writes the identity's client id into it: [format('ClientId={0};Authorization=AAD', ...)].
+        var deployed = AppSettings(await BicepCli.MainTemplateAsync())[ApplicationInsightsAuthentication.Setting];
+        var format = Regex.Match(deployed, @"^\[format\('(?<format>[^']*)'");
+        var value = format.Success ? format.Groups["format"].Value.Replace("{0}", Guid.NewGuid().ToString(), StringComparison.Ordinal) : deployed;
+
+        Assert.IsType<ManagedIdentityCredential>(ApplicationInsightsAuthentication.CredentialFor(value));
+    }
+
+    [Fact]
+    public void Host_json_telemetry_mode_matches_the_workers_OpenTelemetry()
+    {
+        // The worker exports OpenTelemetry itself (AddTelemetry); a host still in Application Insights mode would
+        // send the invocations in another shape, uncorrelated with the worker's spans.
+        var hostJson = JsonNode.Parse(File.ReadAllText(Path.Combine(BicepCli.RepositoryRoot, "functions", "Publishing.Functions", "host.json")))!;
+
+        Assert.Equal("OpenTelemetry", (string?)hostJson["telemetryMode"]);
+    }
+
+    [Fact]
     public void Postdeploy_hooks_subscribe_the_function_with_the_event_grid_blob_trigger()
     {
         var eventGridFunctions = FunctionsMetadata()
@@ -129,7 +158,7 @@ public sealed class SettingsDriftTests
 
     private static HashSet<string> RequiredKeys()
     {
-        var keys = new HashSet<string>(HostSettings, StringComparer.OrdinalIgnoreCase);
+        var keys = new HashSet<string>(TelemetrySettings, StringComparer.OrdinalIgnoreCase);
 
         // Our own code reads the storage connection too (StorageConnection), whatever the bindings say.
         var connections = new HashSet<string>([StorageConnection.Name], StringComparer.OrdinalIgnoreCase);
