@@ -204,6 +204,7 @@ public sealed class TagIndex(StorageLayout storage, TagDirectory directory)
     private async Task CommitAsync(PartitionState state, IReadOnlyList<IndexChange> changes)
     {
         var cancellationToken = CancellationToken.None; // shared by every publish in the batch; each waiter has its own
+        var entryFailedBefore = false;
         for (var attempt = 1; ; attempt++)
         {
             state.Count ??= await ReadCountAsync(state.Partition, cancellationToken);
@@ -260,12 +261,14 @@ public sealed class TagIndex(StorageLayout storage, TagDirectory directory)
                 // removal found nothing. Correct the one that failed (or all, when storage does not say which) and retry.
                 state.Count = null;
                 var failed = e.FailedTransactionActionIndex is { } index && index < actions.Count - 1 ? Changed(changes)[index] : null;
-                if (failed is not null)
+                if (failed is not null && !entryFailedBefore)
                 {
                     failed.Exists = e.IsConflict();
+                    entryFailedBefore = true;
                 }
-                else if (e.FailedTransactionActionIndex is null)
+                else if (failed is not null || e.FailedTransactionActionIndex is null)
                 {
+                    // More than one wrong guess (a batch of retried publishes), or no word on which: read them all once.
                     await ReadExistenceAsync(state.Partition, changes, cancellationToken);
                 }
 
