@@ -56,7 +56,7 @@ public sealed class StorageCallCounter : HttpPipelinePolicy
             var target = parts.Length > 0 ? parts[0] : "";
             if (target == "$batch")
             {
-                return "table transaction";
+                return $"table {TransactionTable(request)} transaction";
             }
 
             var open = target.IndexOf('(', StringComparison.Ordinal);
@@ -70,6 +70,21 @@ public sealed class StorageCallCounter : HttpPipelinePolicy
             ? "lease " + (request.Headers.TryGetValue("x-ms-lease-action", out var action) ? action : "?")
             : method;
         return $"blob {container}{(parts.Length > 1 ? "/blob" : "")} {kind}";
+    }
+
+    /// <summary>The table an entity group transaction writes, read from its first operation's address.</summary>
+    private static string TransactionTable(Request request)
+    {
+        if (request.Content is null)
+        {
+            return "?";
+        }
+
+        using var buffer = new MemoryStream();
+        request.Content.WriteTo(buffer, CancellationToken.None);
+        var match = System.Text.RegularExpressions.Regex.Match(
+            System.Text.Encoding.UTF8.GetString(buffer.ToArray()), @"(?:POST|PUT|MERGE|DELETE|PATCH) https?://[^ ]*?/([A-Za-z0-9]+)(?:\(|\s)");
+        return match.Success ? Shorten(match.Groups[1].Value) : "?";
     }
 
     /// <summary>Drops the run's unique suffix from a container or table name.</summary>
