@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
 using Publishing.Storage;
@@ -13,11 +14,23 @@ public sealed record TagSummary(string Slug, string Name, int Count);
 /// changes. Copies carry the count row's version and only ever replace an older one, so concurrent or late
 /// copies converge on the newest count.
 /// </summary>
-public sealed class TagDirectory(StorageLayout storage)
+public sealed class TagDirectory
 {
     public const string Partition = "tags";
 
     private const int MaxAttempts = 20;
+
+    private readonly ConcurrentDictionary<string, KnownRow?> _rows = new(StringComparer.Ordinal);
+
+    private readonly GroupCommit<Copy> _writer;
+
+    public TagDirectory(StorageLayout storage)
+    {
+        _storage = storage;
+        _writer = new GroupCommit<Copy>(CommitAsync, c => c.Tag.Slug, maxBatch: 100);
+    }
+
+    private readonly StorageLayout _storage;
 
     /// <summary>Every tag that has at least one article, by slug.</summary>
     public async Task<IReadOnlyList<TagSummary>> ListAsync(CancellationToken cancellationToken)
@@ -26,7 +39,7 @@ public sealed class TagDirectory(StorageLayout storage)
         var tags = new List<TagSummary>();
         try
         {
-            await foreach (var row in storage.Tags.QueryAsync<TableEntity>(filter, select: ["RowKey", "Name", "Count"], cancellationToken: cancellationToken))
+            await foreach (var row in _storage.Tags.QueryAsync<TableEntity>(filter, select: ["RowKey", "Name", "Count"], cancellationToken: cancellationToken))
             {
                 tags.Add(new TagSummary(row.RowKey, row.GetString("Name") ?? row.RowKey, row.GetInt32("Count") ?? 0));
             }
@@ -39,41 +52,90 @@ public sealed class TagDirectory(StorageLayout storage)
         return tags;
     }
 
-    /// <summary>Records <paramref name="tag"/> as of count row <paramref name="version"/>, unless a newer version is recorded already.</summary>
-    public async Task RefreshAsync(TagSummary tag, long version, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records <paramref name="tag"/> as of count row <paramref name="version"/>, unless a newer version is recorded
+    /// already. Copies made at once (one per tag partition a batch of publishes wrote) go to storage together, in one
+    /// transaction of the directory's partition.
+    /// </summary>
+    public Task RefreshAsync(TagSummary tag, long version, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tag);
-        var entity = new TableEntity(Partition, tag.Slug)
-        {
-            ["Name"] = tag.Name,
-            ["Count"] = tag.Count,
-            ["Version"] = version,
-        };
+        return _writer.SubmitAsync(new Copy(tag, version), cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes the newest copy of each tag in the batch, each conditional on the row's ETag as this instance last saw it
+    /// (read once per tag, then kept), so a late copy never overwrites a newer one from another instance: a changed row
+    /// fails the transaction, is read again, and the copy is dropped if it is no longer newer.
+    /// </summary>
+    private async Task CommitAsync(IReadOnlyList<Copy> copies)
+    {
+        var cancellationToken = CancellationToken.None; // shared by every publish in the batch
         for (var attempt = 1; ; attempt++)
         {
-            var current = await storage.Tags.GetEntityIfExistsAsync<TableEntity>(Partition, tag.Slug, cancellationToken: cancellationToken);
+            await Task.WhenAll(copies.Where(c => !_rows.ContainsKey(c.Tag.Slug)).Select(async c =>
+            {
+                var row = await _storage.Tags.GetEntityIfExistsAsync<TableEntity>(Partition, c.Tag.Slug, select: ["Version"], cancellationToken: cancellationToken);
+                _rows[c.Tag.Slug] = row is { HasValue: true, Value: { } r } ? new KnownRow(r.GetInt64("Version") ?? 0, r.ETag) : null;
+            }));
+
+            var writes = copies.Where(c => _rows[c.Tag.Slug] is not { } known || known.Version < c.Version).ToList();
+            if (writes.Count == 0)
+            {
+                return;
+            }
+
+            var actions = writes.Select(c =>
+            {
+                var entity = new TableEntity(Partition, c.Tag.Slug)
+                {
+                    ["Name"] = c.Tag.Name,
+                    ["Count"] = c.Tag.Count,
+                    ["Version"] = c.Version,
+                };
+                return _rows[c.Tag.Slug] is { } known
+                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, known.ETag)
+                    : new TableTransactionAction(TableTransactionActionType.Add, entity);
+            }).ToList();
             try
             {
-                if (current is { HasValue: true, Value: { } row })
+                var responses = await _storage.Tags.SubmitTransactionAsync(actions, cancellationToken);
+                for (var i = 0; i < writes.Count; i++)
                 {
-                    if ((row.GetInt64("Version") ?? 0) >= version)
-                    {
-                        return;
-                    }
-
-                    await storage.Tags.UpdateEntityAsync(entity, row.ETag, TableUpdateMode.Replace, cancellationToken);
-                }
-                else
-                {
-                    await storage.Tags.AddEntityAsync(entity, cancellationToken);
+                    _rows[writes[i].Tag.Slug] = new KnownRow(writes[i].Version, responses.Value[i].Headers.ETag ?? default);
                 }
 
                 return;
             }
-            catch (RequestFailedException e) when (attempt < MaxAttempts && (e.IsConflict() || e.IsPreconditionFailed() || e.IsNotFound()))
+            catch (TableTransactionFailedException e) when (attempt < MaxAttempts && (e.IsConflict() || e.IsPreconditionFailed() || e.IsNotFound()))
             {
-                // Another copy got there first: compare versions again.
+                // Another instance wrote a row meanwhile: forget what was known of it (of all, if storage does not say which).
+                if (e.FailedTransactionActionIndex is { } index && index < writes.Count)
+                {
+                    _rows.TryRemove(writes[index].Tag.Slug, out _);
+                }
+                else
+                {
+                    foreach (var write in writes)
+                    {
+                        _rows.TryRemove(write.Tag.Slug, out _);
+                    }
+                }
+            }
+            catch (Exception)
+            {
+                foreach (var write in writes)
+                {
+                    _rows.TryRemove(write.Tag.Slug, out _); // applied or not, with the answer lost: read again next time
+                }
+
+                throw;
             }
         }
     }
+
+    private sealed record Copy(TagSummary Tag, long Version);
+
+    /// <summary>A directory row as this instance last read or wrote it.</summary>
+    private sealed record KnownRow(long Version, ETag ETag);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
@@ -31,12 +32,21 @@ public sealed class TagIndex(StorageLayout storage, TagDirectory directory)
 
     private const int MaxAttempts = 20;
 
+    /// <summary>An entity group transaction holds up to 100 actions: the count row and 99 entries.</summary>
+    private const int MaxEntriesPerTransaction = 99;
+
+    private readonly ConcurrentDictionary<string, GroupCommit<IndexChange>> _writers = new(StringComparer.Ordinal);
+
     /// <summary>Row key ordering newer articles first; the slug makes it unique.</summary>
     public static string KeyFor(DateTimeOffset published, string slug) =>
         (DateTimeOffset.MaxValue.UtcTicks - published.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "-" + slug;
 
-    /// <summary>Adds or refreshes the article in <see cref="AllArticles"/> and each of its tags' partitions.</summary>
-    public async Task PutAsync(ListedArticle article, string key, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds or refreshes the article in <see cref="AllArticles"/> and each of its tags' partitions.
+    /// <paramref name="listedBefore"/> names the partitions that already hold the entry <paramref name="key"/> as far as
+    /// the caller knows (the article's record); a wrong guess costs one more try of that partition's transaction, never a wrong count.
+    /// </summary>
+    public async Task PutAsync(ListedArticle article, string key, CancellationToken cancellationToken, IReadOnlyCollection<string>? listedBefore = null)
     {
         ArgumentNullException.ThrowIfNull(article);
         await storage.EnsureCreatedAsync(cancellationToken);
@@ -47,14 +57,19 @@ public sealed class TagIndex(StorageLayout storage, TagDirectory directory)
             {
                 var entity = ListedArticleFields.ToEntity(p.Partition, key, article);
                 entity["TagName"] = p.TagName;
-                return ChangeAsync(p.Partition, key, entity, p.TagName, cancellationToken);
+                var change = new IndexChange(key, entity, p.TagName) { Exists = listedBefore?.Contains(p.Partition) == true };
+                return WriterFor(p.Partition).SubmitAsync(change, cancellationToken);
             });
         await Task.WhenAll(writes);
     }
 
     /// <summary>Removes the entries with <paramref name="key"/> from the given partitions; absent ones are fine.</summary>
-    public async Task RemoveAsync(string key, IEnumerable<string> partitions, CancellationToken cancellationToken) =>
-        await Task.WhenAll(partitions.Distinct().Select(partition => ChangeAsync(partition, key, entry: null, tagName: null, cancellationToken)));
+    public async Task RemoveAsync(string key, IEnumerable<string> partitions, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync(cancellationToken);
+        await Task.WhenAll(partitions.Distinct().Select(partition =>
+            WriterFor(partition).SubmitAsync(new IndexChange(key, Entry: null, TagName: null) { Exists = true }, cancellationToken)));
+    }
 
     /// <summary>The newest <paramref name="limit"/> articles of a partition whose key comes after <paramref name="afterKey"/>.</summary>
     public async Task<IReadOnlyList<(string Key, ListedArticle Article)>> ListAsync(
@@ -167,76 +182,143 @@ public sealed class TagIndex(StorageLayout storage, TagDirectory directory)
                 continue; // an entry was added or removed meanwhile: count again
             }
 
-            await CopyToDirectoryAsync(partition, newCount, cancellationToken);
+            await CopyToDirectoryAsync(partition, new CountRow(true, count, newCount.GetString("Name"), newCount.GetInt64("Version") ?? 0, default), cancellationToken);
             return count;
         }
     }
 
-    /// <summary>Puts (<paramref name="entry"/> given) or removes the entry <paramref name="key"/> and keeps the partition's count row exact.</summary>
-    private async Task ChangeAsync(string partition, string key, TableEntity? entry, string? tagName, CancellationToken cancellationToken)
+    private GroupCommit<IndexChange> WriterFor(string partition) =>
+        _writers.GetOrAdd(partition, p =>
+        {
+            var state = new PartitionState(p);
+            return new GroupCommit<IndexChange>(changes => CommitAsync(state, changes), c => c.Key, MaxEntriesPerTransaction);
+        });
+
+    /// <summary>
+    /// Writes a batch of entry changes and the partition's count row in one entity group transaction. Each action states
+    /// what it assumes (an insert that the entry is new, a replace or delete that it exists, the count row's update its
+    /// ETag), so the transaction either applies with an exact count or changes nothing; a wrong assumption is corrected
+    /// from the failure (which action, why) and the batch tried again. The count row's ETag is kept between
+    /// transactions, so a partition written by one instance reads it once, not per publish.
+    /// </summary>
+    private async Task CommitAsync(PartitionState state, IReadOnlyList<IndexChange> changes)
     {
+        var cancellationToken = CancellationToken.None; // shared by every publish in the batch; each waiter has its own
+        var entryFailedBefore = false;
         for (var attempt = 1; ; attempt++)
         {
-            var countRead = storage.TagIndex.GetEntityIfExistsAsync<TableEntity>(partition, CountKey, cancellationToken: cancellationToken);
-            var entryRead = storage.TagIndex.GetEntityIfExistsAsync<TableEntity>(partition, key, select: ["RowKey"], cancellationToken: cancellationToken);
-            TableEntity? countRow, existing;
-            try
+            state.Count ??= await ReadCountAsync(state.Partition, cancellationToken);
+            var count = state.Count;
+            var actions = new List<TableTransactionAction>(changes.Count + 1);
+            var delta = 0;
+            foreach (var change in changes)
             {
-                countRow = (await countRead) is { HasValue: true, Value: { } c } ? c : null;
-                existing = (await entryRead) is { HasValue: true, Value: { } e } ? e : null;
-            }
-            catch (RequestFailedException e) when (e.IsNotFound() && entry is null)
-            {
-                return; // no table: nothing to remove
+                if (change.Entry is { } entry)
+                {
+                    actions.Add(change.Exists
+                        ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entry, ETag.All)
+                        : new TableTransactionAction(TableTransactionActionType.Add, entry));
+                    delta += change.Exists ? 0 : 1;
+                }
+                else if (change.Exists)
+                {
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(state.Partition, change.Key), ETag.All));
+                    delta--;
+                }
             }
 
-            if (entry is null && existing is null)
+            if (actions.Count == 0)
             {
-                // Nothing to remove; still refresh the directory, which a crash may have left behind the count.
-                await CopyToDirectoryAsync(partition, countRow, cancellationToken);
+                // Only removals of entries that are gone; still refresh the directory, which a crash may have left behind the count.
+                await CopyToDirectoryAsync(state.Partition, count, cancellationToken);
                 return;
             }
 
-            var count = countRow?.GetInt32("Count") ?? 0;
-            var delta = entry is null ? -1 : existing is null ? 1 : 0;
-            var name = tagName ?? countRow?.GetString("Name") ?? partition;
-            var newCount = new TableEntity(partition, CountKey)
+            var written = count with
             {
-                ["Count"] = count + delta,
-                ["Name"] = name,
-                ["Version"] = (countRow?.GetInt64("Version") ?? 0) + 1,
+                Exists = true,
+                Count = count.Count + delta,
+                Name = changes.Select(c => c.TagName).LastOrDefault(n => n is not null) ?? count.Name,
+                Version = count.Version + 1,
             };
-            List<TableTransactionAction> actions =
-            [
-                entry is null
-                    ? new(TableTransactionActionType.Delete, new TableEntity(partition, key), ETag.All)
-                    : new(existing is null ? TableTransactionActionType.Add : TableTransactionActionType.UpsertReplace, entry),
-                countRow is null
-                    ? new(TableTransactionActionType.Add, newCount)
-                    : new(TableTransactionActionType.UpdateReplace, newCount, countRow.ETag),
-            ];
+            var countEntity = new TableEntity(state.Partition, CountKey)
+            {
+                ["Count"] = written.Count,
+                ["Name"] = written.Name,
+                ["Version"] = written.Version,
+            };
+            actions.Add(count.Exists
+                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, countEntity, count.ETag)
+                : new TableTransactionAction(TableTransactionActionType.Add, countEntity));
             try
             {
-                await storage.TagIndex.SubmitTransactionAsync(actions, cancellationToken);
+                var responses = await storage.TagIndex.SubmitTransactionAsync(actions, cancellationToken);
+                state.Count = written with { ETag = responses.Value[^1].Headers.ETag ?? default };
             }
-            catch (RequestFailedException e) when (attempt < MaxAttempts && (e.IsConflict() || e.IsPreconditionFailed() || e.IsNotFound()))
+            catch (TableTransactionFailedException e) when (attempt < MaxAttempts && (e.IsConflict() || e.IsPreconditionFailed() || e.IsNotFound()))
             {
-                // Another writer changed the partition between the reads and the transaction: read again.
-                await Task.Delay(Random.Shared.Next(5, 20 * attempt), cancellationToken);
+                // An assumption was wrong: another instance changed the count row, a crashed publish left an entry, or a
+                // removal found nothing. Correct the one that failed (or all, when storage does not say which) and retry.
+                state.Count = null;
+                var failed = e.FailedTransactionActionIndex is { } index && index < actions.Count - 1 ? Changed(changes)[index] : null;
+                if (failed is not null && !entryFailedBefore)
+                {
+                    failed.Exists = e.IsConflict();
+                    entryFailedBefore = true;
+                }
+                else if (failed is not null || e.FailedTransactionActionIndex is null)
+                {
+                    // More than one wrong guess (a batch of retried publishes), or no word on which: read them all once.
+                    await ReadExistenceAsync(state.Partition, changes, cancellationToken);
+                }
+
                 continue;
             }
+            catch (Exception)
+            {
+                state.Count = null; // the transaction may have been applied with its answer lost
+                throw;
+            }
 
-            newCount.ETag = default;
-            await CopyToDirectoryAsync(partition, newCount, cancellationToken);
+            await CopyToDirectoryAsync(state.Partition, state.Count, cancellationToken);
             return;
         }
     }
 
-    private Task CopyToDirectoryAsync(string partition, TableEntity? countRow, CancellationToken cancellationToken) =>
-        partition == AllArticles || countRow is null
+    /// <summary>The changes that made an action, in the order of the transaction's actions.</summary>
+    private static List<IndexChange> Changed(IReadOnlyList<IndexChange> changes) => [.. changes.Where(c => c.Entry is not null || c.Exists)];
+
+    private async Task ReadExistenceAsync(string partition, IReadOnlyList<IndexChange> changes, CancellationToken cancellationToken) =>
+        await Task.WhenAll(changes.Select(async change =>
+            change.Exists = (await storage.TagIndex.GetEntityIfExistsAsync<TableEntity>(partition, change.Key, select: ["RowKey"], cancellationToken: cancellationToken)).HasValue));
+
+    private async Task<CountRow> ReadCountAsync(string partition, CancellationToken cancellationToken)
+    {
+        var row = await storage.TagIndex.GetEntityIfExistsAsync<TableEntity>(partition, CountKey, cancellationToken: cancellationToken);
+        return row is { HasValue: true, Value: { } c }
+            ? new CountRow(true, c.GetInt32("Count") ?? 0, c.GetString("Name") ?? partition, c.GetInt64("Version") ?? 0, c.ETag)
+            : new CountRow(false, 0, partition, 0, default);
+    }
+
+    private Task CopyToDirectoryAsync(string partition, CountRow count, CancellationToken cancellationToken) =>
+        partition == AllArticles || !count.Exists
             ? Task.CompletedTask
-            : directory.RefreshAsync(
-                new TagSummary(partition, countRow.GetString("Name") ?? partition, countRow.GetInt32("Count") ?? 0),
-                countRow.GetInt64("Version") ?? 0,
-                cancellationToken);
+            : directory.RefreshAsync(new TagSummary(partition, count.Name, count.Count), count.Version, cancellationToken);
+
+    /// <summary>One entry to put (<see cref="Entry"/> given) or remove, and whether it is in the partition as far as is known.</summary>
+    private sealed record IndexChange(string Key, TableEntity? Entry, string? TagName)
+    {
+        public bool Exists { get; set; }
+    }
+
+    /// <summary>A partition's count row as last read or written; <see cref="Exists"/> false when there is none yet.</summary>
+    private sealed record CountRow(bool Exists, int Count, string Name, long Version, ETag ETag);
+
+    /// <summary>What a partition's writer knows between transactions: its count row, null when it must be read.</summary>
+    private sealed class PartitionState(string partition)
+    {
+        public string Partition { get; } = partition;
+
+        public CountRow? Count { get; set; }
+    }
 }

@@ -40,42 +40,33 @@ public sealed partial class ArticlePublisher(
     {
         ArgumentNullException.ThrowIfNull(file);
 
-        // Cheap check for repeated deliveries (Event Grid is at-least-once) before taking the lock.
-        if (await CheckAlreadyDoneAsync(file, cancellationToken) is { } done)
-        {
-            return Logged(file.Name, done);
-        }
-
+        // No check before the lock: it would read the file's properties and status twice on every publish to save a
+        // lease on repeated deliveries, which are rare. Under the lock the file is read once, as it is now.
         await using var held = await locks.AcquireAsync(file.Name, cancellationToken);
 
         // Should the lease be lost, stop before the next write: another delivery may be publishing the file by then.
         using var work = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, held.Lost);
 
-        // Another delivery may have finished while this one waited.
-        var properties = await GetPropertiesAsync(file, work.Token);
-        var previous = await submissions.GetAsync(file.Name, work.Token);
-        if (properties is null)
+        var previousRead = submissions.GetAsync(file.Name, work.Token);
+        var (parsed, version) = await ReadAsync(file, work.Token);
+        var previous = await previousRead;
+        if (parsed is null || version is null)
         {
             return Logged(file.Name, new PublishOutcome.Vanished());
         }
 
-        if (IsProcessed(previous, properties))
+        if (IsProcessed(previous, version))
         {
             return Logged(file.Name, new PublishOutcome.AlreadyProcessed(previous.SourceETag));
         }
 
-        return Logged(file.Name, await PublishLockedAsync(file, properties, previous?.Slug, work.Token));
+        return Logged(file.Name, await PublishLockedAsync(file, version, parsed, previous?.Slug, work.Token));
     }
 
     private async Task<PublishOutcome> PublishLockedAsync(
-        BlobClient file, BlobProperties properties, string? liveSlug, CancellationToken cancellationToken)
+        BlobClient file, FileVersion current, ArticleParseResult parsed, string? liveSlug, CancellationToken cancellationToken)
     {
-        var (parsed, version) = await ReadAsync(file, properties, cancellationToken);
-        if (parsed is null)
-        {
-            return new PublishOutcome.Vanished();
-        }
-
+        var version = current.ETag;
         if (parsed is ArticleParseResult.Rejected rejected)
         {
             return await RejectAsync(file.Name, version, rejected.Rejection, liveSlug, cancellationToken);
@@ -94,9 +85,12 @@ public sealed partial class ArticlePublisher(
             return new PublishOutcome.Unpublished(article.Slug);
         }
 
-        var record = await catalog.GetAsync(article.Slug, cancellationToken)
-            ?? await catalog.TryClaimAsync(article.Slug, file.Name, cancellationToken)
-            ?? await catalog.GetAsync(article.Slug, cancellationToken); // lost a race to claim it: see who won
+        // A file publishing under the slug it had is most likely its owner already: read the record. A new slug is most
+        // likely free: claim it straight away, and read who holds it only if that fails.
+        var record = article.Slug == liveSlug
+            ? await catalog.GetAsync(article.Slug, cancellationToken) ?? await catalog.TryClaimAsync(article.Slug, file.Name, cancellationToken)
+            : await catalog.TryClaimAsync(article.Slug, file.Name, cancellationToken);
+        record ??= await catalog.GetAsync(article.Slug, cancellationToken); // lost a race to claim it: see who won
         if (record is null)
         {
             throw new InvalidOperationException($"The record for '{article.Slug}' was claimed and deleted while publishing '{file.Name}'; retrying.");
@@ -118,7 +112,7 @@ public sealed partial class ArticlePublisher(
             return await RejectAsync(file.Name, version, taken, liveSlug, cancellationToken);
         }
 
-        var published = article.Published ?? record.Listing?.Published ?? FirstSeen(properties);
+        var published = article.Published ?? record.Listing?.Published ?? current.FirstSeen;
         var url = _options.ArticleUrl(article.Slug);
         var model = new ArticlePageModel(article, published, url, new SiteInfo(_options.SiteName, _options.Language, _options.PublicBaseUrl, _options.AllowHttpImages));
         if (!Render(model, out var page, out var unrenderable))
@@ -130,7 +124,8 @@ public sealed partial class ArticlePublisher(
         var indexKey = TagIndex.KeyFor(published, article.Slug);
 
         await pages.WriteArticleAsync(article.Slug, page.Html, cancellationToken);
-        await tagIndex.PutAsync(listed, indexKey, cancellationToken);
+        var listedBefore = record.Listing is { } shown && record.IndexKey == indexKey ? Partitions(shown.Tags).ToHashSet(StringComparer.Ordinal) : null;
+        await tagIndex.PutAsync(listed, indexKey, cancellationToken, listedBefore);
 
         // Stale entries go before the record changes: the record still names them if this delivery dies here, so a
         // retry removes them (removing what is gone is a no-op); after the record changes, nothing would.
@@ -170,44 +165,41 @@ public sealed partial class ArticlePublisher(
         record.Listing is null && record.WrittenAt is { } claimed && time.GetUtcNow() - claimed > PublishLock.LeaseDuration * 2;
 
     /// <summary>
-    /// Reads and parses the file version described by <paramref name="properties"/>, refusing oversized and
-    /// unsupported files without downloading them. Null when the file is gone.
+    /// Reads and parses the file as it is now, in one request whose answer gives its version and size before its
+    /// content: an oversized file is refused from its size and its content never read. Nulls when the file is gone.
     /// </summary>
-    private async Task<(ArticleParseResult? Parsed, ETag Version)> ReadAsync(
-        BlobClient file, BlobProperties properties, CancellationToken cancellationToken)
+    private async Task<(ArticleParseResult? Parsed, FileVersion? Version)> ReadAsync(BlobClient file, CancellationToken cancellationToken)
     {
         using var step = PublishingTelemetry.StartStep("read");
         if (ArticleFormats.RejectUnsupported(file.Name) is { } unsupported)
         {
-            return (unsupported, properties.ETag);
+            return await GetPropertiesAsync(file, cancellationToken) is { } properties
+                ? (unsupported, new FileVersion(properties.ETag, FirstSeen(properties.CreatedOn, properties.LastModified)))
+                : (null, null);
         }
 
-        while (true)
+        try
         {
-            if (properties.ContentLength > _options.MaxArticleBytes)
+            using var download = (await file.DownloadStreamingAsync(cancellationToken: cancellationToken)).Value;
+            var details = download.Details;
+            var version = new FileVersion(details.ETag, FirstSeen(details.CreatedOn, details.LastModified));
+            if (details.ContentLength > _options.MaxArticleBytes)
             {
-                return (ArticleParser.TooLarge(properties.ContentLength, _options.MaxArticleBytes), properties.ETag);
+                return (ArticleParser.TooLarge(details.ContentLength, _options.MaxArticleBytes), version);
             }
 
-            try
-            {
-                var download = await file.DownloadContentAsync(
-                    new BlobDownloadOptions { Conditions = new BlobRequestConditions { IfMatch = properties.ETag } },
-                    cancellationToken);
-                return (ArticleParser.Parse(file.Name, download.Value.Content.ToMemory().Span, _options.MaxArticleBytes, _options.AllowHttpImages), properties.ETag);
-            }
-            catch (RequestFailedException e) when (e.IsPreconditionFailed())
-            {
-                // Overwritten between the size check and the download: check the new version instead.
-                if (await GetPropertiesAsync(file, cancellationToken) is not { } newer)
-                {
-                    return (null, default);
-                }
-
-                properties = newer;
-            }
+            var content = new byte[details.ContentLength];
+            await download.Content.ReadExactlyAsync(content, cancellationToken);
+            return (ArticleParser.Parse(file.Name, content, _options.MaxArticleBytes, _options.AllowHttpImages), version);
+        }
+        catch (RequestFailedException e) when (e.IsNotFound())
+        {
+            return (null, null);
         }
     }
+
+    /// <summary>The version of the file being published, and when it was first seen (the publication date of an undated article).</summary>
+    private sealed record FileVersion(ETag ETag, DateTimeOffset FirstSeen);
 
     private async Task<PublishOutcome> RejectAsync(
         string name, ETag version, Rejection rejection, string? liveSlug, CancellationToken cancellationToken)
@@ -274,28 +266,14 @@ public sealed partial class ArticlePublisher(
             : oldPartitions; // the date moved, so every old entry sits under a key nothing uses any more
     }
 
-    /// <summary>The outcome when there is nothing to do: the file is gone, or this version was processed already.</summary>
-    private async Task<PublishOutcome?> CheckAlreadyDoneAsync(BlobClient file, CancellationToken cancellationToken)
-    {
-        using var step = PublishingTelemetry.StartStep("check");
-        var properties = await GetPropertiesAsync(file, cancellationToken);
-        if (properties is null)
-        {
-            return new PublishOutcome.Vanished();
-        }
-
-        var previous = await submissions.GetAsync(file.Name, cancellationToken);
-        return IsProcessed(previous, properties) ? new PublishOutcome.AlreadyProcessed(previous.SourceETag) : null;
-    }
-
     /// <summary>The listings an article with <paramref name="tags"/> appears in.</summary>
     private static IEnumerable<string> Partitions(IReadOnlyList<Tag> tags) => tags.Select(t => t.Slug).Prepend(TagIndex.AllArticles);
 
-    private static bool IsProcessed([NotNullWhen(true)] SubmissionStatus? previous, BlobProperties properties) =>
-        previous is not null && previous.SourceETag == properties.ETag.ToString();
+    private static bool IsProcessed([NotNullWhen(true)] SubmissionStatus? previous, FileVersion version) =>
+        previous is not null && previous.SourceETag == version.ETag.ToString();
 
-    private static DateTimeOffset FirstSeen(BlobProperties properties) =>
-        properties.CreatedOn != default ? properties.CreatedOn : properties.LastModified;
+    private static DateTimeOffset FirstSeen(DateTimeOffset createdOn, DateTimeOffset lastModified) =>
+        createdOn != default ? createdOn : lastModified;
 
     private static async Task<BlobProperties?> GetPropertiesAsync(BlobClient file, CancellationToken cancellationToken)
     {

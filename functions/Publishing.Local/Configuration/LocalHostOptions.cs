@@ -47,7 +47,13 @@ internal sealed class LocalHostOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Messages processed at once (the host's queue <c>batchSize</c> default is 16).</summary>
+    /// <summary>
+    /// Publishing concurrency: blob trigger messages processed at once. The local counterpart of host.json's
+    /// <c>extensions.blobs.maxDegreeOfParallelism</c> (16 in this app's host.json), which bounds the blob-triggered
+    /// invocations of an instance in Azure; keep the two equal. Concurrent publishes share their transactions on the
+    /// tag index's shared partitions, so more at once means fewer storage calls each, up to what storage's CPU allows
+    /// (docs/performance.md, "Bulk").
+    /// </summary>
     [Range(1, 32)]
     public int BatchSize { get; set; } = 16;
 
