@@ -153,7 +153,7 @@ public sealed class PublishingTelemetryTests
         var storage = spans.Where(s => s.Source.Name.StartsWith("Azure.", StringComparison.Ordinal)).ToList();
         var underOurs = storage.Where(s => ours.Contains(s.ParentSpanId)).Select(s => s.DisplayName).ToList();
         Assert.True(
-            underOurs.Any(n => n.EndsWith("Client.Upload", StringComparison.Ordinal)) && underOurs.Any(n => n.EndsWith("Client.DownloadContent", StringComparison.Ordinal)),
+            underOurs.Any(n => n.EndsWith("Client.Upload", StringComparison.Ordinal)) && underOurs.Any(n => n.EndsWith("Client.DownloadStreaming", StringComparison.Ordinal)),
             $"Storage spans under the publish: {string.Join(", ", underOurs)}; all: {string.Join(", ", storage.Select(s => $"{s.Source.Name}:{s.DisplayName}"))}");
     }
 
