@@ -13,7 +13,7 @@ using Publishing.Submissions;
 namespace Publishing.Publishing;
 
 /// <summary>
-/// Publishes one dropped file: its page to the <c>site</c> container, its record and tag listings to tables,
+/// Publishes one dropped file: its page's content to the <c>site</c> container, its record and tag listings to tables,
 /// and the outcome to the submission log. Safe to run any number of times for the same file version, and
 /// for different versions at once (deliveries of one file are serialised by <see cref="PublishLock"/>).
 /// Writes are ordered so that a listing never points at a page that does not exist: pages are written
@@ -119,16 +119,15 @@ public sealed partial class ArticlePublisher(
 
         var published = article.Published ?? record.Listing?.Published ?? FirstSeen(properties);
         var url = _options.ArticleUrl(article.Slug);
-        var model = new ArticlePageModel(article, published, url, new SiteInfo(_options.SiteName, _options.Language, _options.PublicBaseUrl, _options.AllowHttpImages));
-        if (!renderer.TryRender(model, out var page, out var unrenderable))
+        if (!renderer.TryRenderContent(new ArticlePageModel(article, published, _options.Site()), out var content, out var unrenderable))
         {
             return await RejectAsync(file.Name, version, unrenderable, liveSlug, cancellationToken);
         }
 
-        var listed = ListedArticle.For(article, published, page.Description);
+        var listed = ListedArticle.For(article, published, content.Description);
         var indexKey = TagIndex.KeyFor(published, article.Slug);
 
-        await pages.WriteArticleAsync(article.Slug, page.Html, cancellationToken);
+        await pages.WriteArticleAsync(article.Slug, content, cancellationToken);
         await tagIndex.PutAsync(listed, indexKey, cancellationToken);
 
         // Stale entries go before the record changes: the record still names them if this delivery dies here, so a

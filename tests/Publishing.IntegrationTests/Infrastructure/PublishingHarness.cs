@@ -76,8 +76,11 @@ public sealed class PublishingHarness : IAsyncDisposable
 
     public async Task<PublishOutcome> DropAndPublishAsync(string name, string content) => await PublishAsync(await DropAsync(name, content));
 
+    /// <summary>The article's page as the page route renders it (with no comments), or null when nothing is stored.</summary>
     public async Task<string?> PageAsync(string slug) =>
-        (await Pages.ReadArticleAsync(slug, TestContext.Current.CancellationToken))?.Content.ToString();
+        await Pages.ReadArticleAsync(slug, TestContext.Current.CancellationToken) is { } stored
+            ? ArticlePageRenderer.RenderPage(stored, Get<Microsoft.Extensions.Options.IOptions<PublishingOptions>>().Value.Site(), new CommentsView(slug, 0, [], null, true))
+            : null;
 
     /// <summary>Slugs listed in a tag's (or <see cref="TagIndex.AllArticles"/>) partition, newest first.</summary>
     public async Task<IReadOnlyList<string>> ListingAsync(string partition) =>
