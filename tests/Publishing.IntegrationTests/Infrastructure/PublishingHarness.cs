@@ -55,6 +55,10 @@ public sealed class PublishingHarness : IAsyncDisposable
     public T Get<T>()
         where T : notnull => _services.GetRequiredService<T>();
 
+    /// <summary>The instance of <typeparamref name="T"/> the readers' endpoints get (<see cref="StorageLayout.Reads"/>).</summary>
+    public T GetForReaders<T>()
+        where T : notnull => _services.GetRequiredKeyedService<T>(StorageLayout.Reads);
+
     /// <summary>Uploads a file as an editor would (overwriting any earlier version) and returns its client.</summary>
     public async Task<BlobClient> DropAsync(string name, string content)
     {
@@ -70,6 +74,13 @@ public sealed class PublishingHarness : IAsyncDisposable
         var blob = Articles.GetBlobClient(name);
         await blob.UploadAsync(BinaryData.FromBytes(content), new BlobUploadOptions(), TestContext.Current.CancellationToken);
         return blob;
+    }
+
+    /// <summary>Writes a blob into the site container as is, for tests of what an earlier build (or a fault) left there.</summary>
+    public async Task Upload(string path, string content)
+    {
+        await Storage.Site.CreateIfNotExistsAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await Storage.Site.GetBlobClient(path).UploadAsync(BinaryData.FromString(content), overwrite: true, TestContext.Current.CancellationToken);
     }
 
     public Task<PublishOutcome> PublishAsync(BlobClient file) => Publisher.PublishAsync(file, TestContext.Current.CancellationToken);
