@@ -78,7 +78,7 @@ public sealed class SitePages(StorageLayout storage)
         if (await DownloadAsync(ContentPath(slug), cancellationToken) is { } json)
         {
             return new StoredArticle.Content(
-                JsonSerializer.Deserialize(json.Content, StorageJson.Default.ArticleContent)
+                JsonSerializer.Deserialize(json.Content, StorageJson.Content.ArticleContent)
                     ?? throw new InvalidDataException($"{ContentPath(slug)} holds null rather than an article's content."),
                 json.Details.ETag);
         }
@@ -105,7 +105,7 @@ public sealed class SitePages(StorageLayout storage)
     }
 
     private static BinaryData Serialize(ArticleContent content) =>
-        BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(content, StorageJson.Default.ArticleContent));
+        BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(content, StorageJson.Content.ArticleContent));
 
     private static void CheckSlug(string slug, ArticleContent content)
     {

@@ -152,7 +152,7 @@ public sealed class StoredArticleUpgradeTests : IAsyncLifetime
     }
 
     /// <summary>Content compared by value, lists included.</summary>
-    private static string Json(ArticleContent content) => JsonSerializer.Serialize(content, StorageJson.Default.ArticleContent);
+    private static string Json(ArticleContent content) => JsonSerializer.Serialize(content, StorageJson.Content.ArticleContent);
 
     private static CommentsView NoComments(string slug) => new(slug, 0, [], null, true);
 }

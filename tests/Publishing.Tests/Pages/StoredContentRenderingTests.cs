@@ -28,8 +28,8 @@ public sealed class StoredContentRenderingTests
     private static ArticleContent Stored(Article article)
     {
         Assert.True(Renderer.TryRenderContent(Model(article), out var content, out var rejection), rejection?.ToString());
-        var json = JsonSerializer.SerializeToUtf8Bytes(content, StorageJson.Default.ArticleContent);
-        return JsonSerializer.Deserialize(json, StorageJson.Default.ArticleContent) ?? throw new InvalidOperationException("null content");
+        var json = JsonSerializer.SerializeToUtf8Bytes(content, StorageJson.Content.ArticleContent);
+        return JsonSerializer.Deserialize(json, StorageJson.Content.ArticleContent) ?? throw new InvalidOperationException("null content");
     }
 
     [Fact]
