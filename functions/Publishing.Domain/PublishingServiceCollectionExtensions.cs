@@ -107,6 +107,13 @@ public static class PublishingServiceCollectionExtensions
             .AddForReaders<TagIndex>()
             .AddForReaders<TagDirectory>()
             .AddForReaders<SubmissionLog>();
+
+        // On the read path, with the readers' clients: it reads an article's source when its page is read.
+        services.AddKeyedSingleton(StorageLayout.Reads, (provider, key) => ActivatorUtilities.CreateInstance<StoredArticleUpgrade>(
+            provider,
+            provider.GetRequiredService<IAzureClientFactory<BlobServiceClient>>().CreateClient(StorageLayout.Reads)
+                .GetBlobContainerClient(configuration[StoredArticleUpgrade.SourceContainerSetting] ?? "articles"),
+            provider.GetRequiredKeyedService<SitePages>(key)));
         services.AddSingleton<PublishLock>();
         services.AddSingleton<ArticlePublisher>();
         return services;

@@ -73,8 +73,7 @@ public class ArticleConversionBenchmarks
     {
         var state = State;
         var article = Parse(state.Input);
-        var url = new Uri(Site.BaseUrl, $"articles/{article.Slug}");
-        return state.Renderer.Render(new ArticlePageModel(article, article.Published ?? FirstSeen, url, Site));
+        return state.Renderer.Render(new ArticlePageModel(article, article.Published ?? FirstSeen, Site));
     }
 
     private static Article Parse(ArticleInput input) => ArticleParser.Parse(input.FileName, input.Bytes, MaxArticleBytes) switch

@@ -198,7 +198,7 @@ public static class ArticleOracle
         try
         {
             // As the publisher renders: Markdig's own nesting limit is a rejection (TooComplex), recorded, not retried.
-            if (!Renderer.TryRender(new ArticlePageModel(article, published, Options.ArticleUrl(article.Slug), Site), out page, out unrenderable))
+            if (!Renderer.TryRender(new ArticlePageModel(article, published, Site), out page, out unrenderable))
             {
                 return (null, unrenderable);
             }

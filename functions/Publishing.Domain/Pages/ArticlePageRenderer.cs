@@ -13,9 +13,10 @@ using Publishing.Articles;
 namespace Publishing.Pages;
 
 /// <summary>
-/// Renders an article as a complete, self-contained HTML5 page: metadata for search engines and link
-/// previews, the article, and an empty comments section that <see cref="ArticlePageHtml.ReplaceComments"/>
-/// refreshes when the page is served. Stateless and thread-safe; register it once.
+/// Renders an article in two steps: at publish, its content (<see cref="ArticleContent"/>: the body through the safe
+/// Markdown renderer, the description, the fields the page shows), which is stored; when the page is read, the
+/// complete, self-contained HTML5 page around that content with the site's current settings: metadata for search
+/// engines and link previews, the article, and its comments section. Stateless and thread-safe; register it once.
 /// </summary>
 public sealed class ArticlePageRenderer
 {
@@ -28,16 +29,16 @@ public sealed class ArticlePageRenderer
     private readonly MarkdownPipeline _markdown = ArticleMarkdown.Pipeline;
 
     /// <summary>
-    /// The page, or the rejection when the article cannot be rendered or breaks a rule of the site: Markdig stops at
-    /// its own nesting limit (lists nested by indentation, emphasis inside emphasis) past what the parser checks line
-    /// by line, and an image over http would not load where the site allows https images only
+    /// The article's content, or the rejection when the article cannot be rendered or breaks a rule of the site: Markdig
+    /// stops at its own nesting limit (lists nested by indentation, emphasis inside emphasis) past what the parser
+    /// checks line by line, and an image over http would not load where the site allows https images only
     /// (<see cref="SiteInfo.AllowHttpImages"/>). Nothing but the article's content goes into rendering, so any failure
     /// would fail again on a retry. Never throws on content.
     /// </summary>
-    public bool TryRender(ArticlePageModel model, [NotNullWhen(true)] out RenderedPage? page, [NotNullWhen(false)] out Rejection? rejection)
+    public bool TryRenderContent(ArticlePageModel model, [NotNullWhen(true)] out ArticleContent? content, [NotNullWhen(false)] out Rejection? rejection)
     {
         ArgumentNullException.ThrowIfNull(model);
-        page = null;
+        content = null;
         try
         {
             var document = ParseBody(model.Article);
@@ -47,7 +48,7 @@ public sealed class ArticlePageRenderer
                 return false;
             }
 
-            page = Write(model, document);
+            content = Content(model, document);
             return true;
         }
         catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
@@ -59,12 +60,57 @@ public sealed class ArticlePageRenderer
         }
     }
 
+    /// <summary>As <see cref="TryRenderContent"/>, with the page as it is served before anyone comments.</summary>
+    public bool TryRender(ArticlePageModel model, [NotNullWhen(true)] out RenderedPage? page, [NotNullWhen(false)] out Rejection? rejection)
+    {
+        if (!TryRenderContent(model, out var content, out rejection))
+        {
+            page = null;
+            return false;
+        }
+
+        page = new RenderedPage(RenderPage(content, model.Site), content);
+        return true;
+    }
+
     /// <summary>The page as the article says, without the site's rules that <see cref="TryRender"/> holds it to.</summary>
     /// <remarks>Throws Markdig's <see cref="ArgumentException"/> past its nesting limit; <see cref="TryRender"/> makes that a rejection.</remarks>
     public RenderedPage Render(ArticlePageModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return Write(model, ParseBody(model.Article));
+        var content = Content(model, ParseBody(model.Article));
+        return new RenderedPage(RenderPage(content, model.Site), content);
+    }
+
+    /// <summary>
+    /// The page of stored <paramref name="content"/> with the site's settings of the day, and
+    /// <paramref name="comments"/> in its comments section (with none, the section of an article nobody commented on).
+    /// </summary>
+    public static string RenderPage(ArticleContent content, SiteInfo site, CommentsView? comments = null)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(site);
+        var view = new PageView(content, site, site.ArticleUrl(content.Slug));
+        var section = comments is null ? ArticlePageHtml.CommentsSection(0) : new TrustedHtml(ArticlePageHtml.RenderComments(comments));
+        var page = new HtmlBuilder(content.BodyHtml.Length + 8192);
+        WriteHead(page, view);
+        WriteBody(page, view, section);
+        return page.ToString();
+    }
+
+    /// <summary>
+    /// The page of what is stored of an article, with <paramref name="comments"/>: rendered around its content, or for a
+    /// page stored finished (<see cref="StoredArticle.LegacyPage"/>), that page with the current style sheet and comments.
+    /// </summary>
+    public static string RenderPage(StoredArticle stored, SiteInfo site, CommentsView comments)
+    {
+        ArgumentNullException.ThrowIfNull(comments);
+        return stored switch
+        {
+            StoredArticle.Content content => RenderPage(content.Article, site, comments),
+            StoredArticle.LegacyPage legacy => ArticlePageHtml.ReplaceComments(ArticlePageHtml.WithCurrentStyle(legacy.Html), ArticlePageHtml.RenderComments(comments)),
+            _ => throw new ArgumentException($"unknown stored article {stored?.GetType().Name}", nameof(stored)),
+        };
     }
 
     /// <summary>The Markdown body parsed with the article pipeline; null for plain text.</summary>
@@ -75,15 +121,30 @@ public sealed class ArticlePageRenderer
         _ => throw new ArgumentException($"unknown article body {article.Body.GetType().Name}", nameof(article)),
     };
 
-    private RenderedPage Write(ArticlePageModel model, MarkdownDocument? document)
+    private ArticleContent Content(ArticlePageModel model, MarkdownDocument? document)
     {
         var article = model.Article;
         var body = document is not null ? ArticleMarkdown.ToHtml(document, _markdown) : RenderPlainText((PlainTextBody)article.Body);
-        var description = ArticleDescription.For(article, document);
-        var page = new HtmlBuilder(body.Value.Length + 8192);
-        WriteHead(page, model, description);
-        WriteBody(page, model, body);
-        return new RenderedPage(page.ToString(), description);
+        return new ArticleContent
+        {
+            Slug = article.Slug,
+            Title = article.Title,
+            Description = ArticleDescription.For(article, document),
+            Published = model.Published,
+            Updated = article.Updated,
+            Author = article.Author,
+            Source = article.Source,
+            Image = article.Image,
+            Language = string.IsNullOrWhiteSpace(article.Language) ? null : article.Language,
+            Tags = article.Tags,
+            BodyHtml = body.Value,
+        };
+    }
+
+    /// <summary>What one rendering of a page works from: the stored content, the site's settings, the page's URL.</summary>
+    private sealed record PageView(ArticleContent Content, SiteInfo Site, Uri Url)
+    {
+        public string Language => Content.Language ?? Site.Language;
     }
 
     /// <summary>The first Markdown image (inline or by reference) whose address is <c>http:</c>, with its line in the file.</summary>
@@ -100,11 +161,12 @@ public sealed class ArticlePageRenderer
         return null;
     }
 
-    private static void WriteHead(HtmlBuilder page, ArticlePageModel model, string description)
+    private static void WriteHead(HtmlBuilder page, PageView view)
     {
-        var (article, published, url, site) = (model.Article, model.Published, model.Url, model.Site);
+        var (article, url, site) = (view.Content, view.Url, view.Site);
+        var (published, description) = (article.Published, article.Description);
         var image = SafeUrl.AbsoluteHttp(article.Image, url);
-        page.Append(PageChrome.HeadStart(Language(model)));
+        page.Append(PageChrome.HeadStart(view.Language));
         page.Append($"""
             <title>{article.Title} – {site.Name}</title>
             <meta name="description" content="{description}">
@@ -141,16 +203,16 @@ public sealed class ArticlePageRenderer
         }
 
         PageChrome.AppendFeedLinks(page, site, article.Tags);
-        page.Append($"""<script type="application/ld+json">{JsonLd(model, description, image)}</script>{"\n"}""")
+        page.Append($"""<script type="application/ld+json">{JsonLd(view, image)}</script>{"\n"}""")
             .Append(PageChrome.Style)
             .Append($"\n</head>\n");
     }
 
-    private static void WriteBody(HtmlBuilder page, ArticlePageModel model, TrustedHtml body)
+    private static void WriteBody(HtmlBuilder page, PageView view, TrustedHtml comments)
     {
-        var article = model.Article;
+        var article = view.Content;
         page.Append($"""
-            {PageChrome.BodyStart(model.Site, "Skip to the article")}
+            {PageChrome.BodyStart(view.Site, "Skip to the article")}
             <article>
             <header>
             <h1>{article.Title}</h1>
@@ -166,7 +228,7 @@ public sealed class ArticlePageRenderer
             page.Append($"""<span class="source">{source}</span> · """);
         }
 
-        page.Append($"""<time class="published" datetime="{Iso(model.Published)}">{HumanDate(model.Published)}</time>""");
+        page.Append($"""<time class="published" datetime="{Iso(article.Published)}">{HumanDate(article.Published)}</time>""");
         if (article.Updated is { } updated)
         {
             page.Append($""" · Updated <time class="updated" datetime="{Iso(updated)}">{HumanDate(updated)}</time>""");
@@ -176,7 +238,7 @@ public sealed class ArticlePageRenderer
             </p>
             </header>
             <div class="article-body">
-            {body}
+            {new TrustedHtml(article.BodyHtml)}
             </div>
 
             """);
@@ -194,7 +256,7 @@ public sealed class ArticlePageRenderer
         page.Append($"""
             </article>
             {new TrustedHtml(ArticlePageHtml.CommentsStartMarker)}
-            {ArticlePageHtml.CommentsSection(0)}
+            {comments}
             {new TrustedHtml(ArticlePageHtml.CommentsEndMarker)}
             </main>
             </body>
@@ -222,9 +284,9 @@ public sealed class ArticlePageRenderer
     }
 
     /// <summary>schema.org NewsArticle, JSON-encoded so that it is also safe as the text of a script element.</summary>
-    private static TrustedHtml JsonLd(ArticlePageModel model, string description, Uri? image)
+    private static TrustedHtml JsonLd(PageView view, Uri? image)
     {
-        var (article, url, site) = (model.Article, model.Url, model.Site);
+        var (article, url, site) = (view.Content, view.Url, view.Site);
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var json = new Utf8JsonWriter(buffer, JsonLdOptions))
         {
@@ -232,15 +294,15 @@ public sealed class ArticlePageRenderer
             json.WriteString("@context", "https://schema.org");
             json.WriteString("@type", "NewsArticle");
             json.WriteString("headline", article.Title);
-            json.WriteString("description", description);
+            json.WriteString("description", article.Description);
             json.WriteString("url", url.AbsoluteUri);
             json.WriteStartObject("mainEntityOfPage");
             json.WriteString("@type", "WebPage");
             json.WriteString("@id", url.AbsoluteUri);
             json.WriteEndObject();
-            json.WriteString("inLanguage", Language(model));
-            json.WriteString("datePublished", Iso(model.Published));
-            json.WriteString("dateModified", Iso(article.Updated ?? model.Published));
+            json.WriteString("inLanguage", view.Language);
+            json.WriteString("datePublished", Iso(article.Published));
+            json.WriteString("dateModified", Iso(article.Updated ?? article.Published));
             if (image is not null)
             {
                 json.WriteStartArray("image");
@@ -279,9 +341,6 @@ public sealed class ArticlePageRenderer
 
         return new TrustedHtml(Encoding.UTF8.GetString(buffer.WrittenSpan));
     }
-
-    private static string Language(ArticlePageModel model) =>
-        string.IsNullOrWhiteSpace(model.Article.Language) ? model.Site.Language : model.Article.Language;
 
     private static string Iso(DateTimeOffset time) => PageChrome.Iso(time);
 

@@ -14,7 +14,7 @@ using Publishing.Telemetry;
 namespace Publishing.Publishing;
 
 /// <summary>
-/// Publishes one dropped file: its page to the <c>site</c> container, its record and tag listings to tables,
+/// Publishes one dropped file: its page's content to the <c>site</c> container, its record and tag listings to tables,
 /// and the outcome to the submission log. Safe to run any number of times for the same file version, and
 /// for different versions at once (deliveries of one file are serialised by <see cref="PublishLock"/>).
 /// Writes are ordered so that a listing never points at a page that does not exist: pages are written
@@ -114,16 +114,15 @@ public sealed partial class ArticlePublisher(
 
         var published = article.Published ?? record.Listing?.Published ?? current.FirstSeen;
         var url = _options.ArticleUrl(article.Slug);
-        var model = new ArticlePageModel(article, published, url, new SiteInfo(_options.SiteName, _options.Language, _options.PublicBaseUrl, _options.AllowHttpImages));
-        if (!Render(model, out var page, out var unrenderable))
+        if (!Render(new ArticlePageModel(article, published, _options.Site()), out var content, out var unrenderable))
         {
             return await RejectAsync(file.Name, version, unrenderable, liveSlug, cancellationToken);
         }
 
-        var listed = ListedArticle.For(article, published, page.Description);
+        var listed = ListedArticle.For(article, published, content.Description);
         var indexKey = TagIndex.KeyFor(published, article.Slug);
 
-        await pages.WriteArticleAsync(article.Slug, page.Html, cancellationToken);
+        await pages.WriteArticleAsync(article.Slug, content, cancellationToken);
         var listedBefore = record.Listing is { } shown && record.IndexKey == indexKey ? Partitions(shown.Tags).ToHashSet(StringComparer.Ordinal) : null;
         await tagIndex.PutAsync(listed, indexKey, cancellationToken, listedBefore);
 
@@ -154,10 +153,10 @@ public sealed partial class ArticlePublisher(
         return new PublishOutcome.Published(article.Slug, url);
     }
 
-    private bool Render(ArticlePageModel model, [NotNullWhen(true)] out RenderedPage? page, [NotNullWhen(false)] out Rejection? unrenderable)
+    private bool Render(ArticlePageModel model, [NotNullWhen(true)] out ArticleContent? content, [NotNullWhen(false)] out Rejection? unrenderable)
     {
         using var step = PublishingTelemetry.StartStep("render");
-        return renderer.TryRender(model, out page, out unrenderable);
+        return renderer.TryRenderContent(model, out content, out unrenderable);
     }
 
     /// <summary>A slug claimed by a file that has not published it for longer than any publish takes.</summary>

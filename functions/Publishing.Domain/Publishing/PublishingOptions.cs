@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Publishing.Pages;
 using Publishing.Storage;
 
 namespace Publishing.Publishing;
@@ -76,6 +77,9 @@ public sealed class PublishingOptions
     public bool AllowHttpImages { get; set; }
 
     public Uri ArticleUrl(string slug) => new(PublicBaseUrl, $"articles/{slug}");
+
+    /// <summary>The settings pages are rendered with.</summary>
+    public SiteInfo Site() => new(SiteName, Language, PublicBaseUrl, AllowHttpImages);
 
     public Uri TagUrl(string tag) => new(PublicBaseUrl, $"tags/{tag}");
 

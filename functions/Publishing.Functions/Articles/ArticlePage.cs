@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Publishing.Articles;
 using Publishing.Comments;
 using Publishing.Functions.Comments;
@@ -15,14 +16,25 @@ using Publishing.Storage;
 namespace Publishing.Functions.Articles;
 
 /// <summary>
-/// <c>GET /articles/{slug}?comments=</c>: the published page with its current comments. The stored page's comments
-/// section is replaced by the comment count and one page of comments (the first, or the one <c>comments</c> points
-/// at): four storage reads in parallel whatever the number of comments. The article's record is one of them: a page
-/// is only shown once its record says it is published, so a publish that failed after writing the page (and before
-/// its listings and record) shows nothing rather than a page no listing knows.
+/// <c>GET /articles/{slug}?comments=</c>: the published page with its current comments, rendered from the article's
+/// stored content with the template and site settings of this build, and one page of comments (the first, or the one
+/// <c>comments</c> points at): four storage reads in parallel whatever the number of comments, and kept in the
+/// response cache as rendered bytes. The article's record is one of them: a page is only shown once its record says
+/// it is published, so a publish that failed after writing the content (and before its listings and record) shows
+/// nothing rather than a page no listing knows.
 /// </summary>
-public sealed class ArticlePage([FromKeyedServices(StorageLayout.Reads)] SitePages pages, [FromKeyedServices(StorageLayout.Reads)] ArticleCatalog catalog, [FromKeyedServices(StorageLayout.Reads)] CommentStore comments, ListingCursors cursors, ResponseCache cache, StorageReadBudget budget)
+public sealed class ArticlePage(
+    [FromKeyedServices(StorageLayout.Reads)] SitePages pages,
+    [FromKeyedServices(StorageLayout.Reads)] ArticleCatalog catalog,
+    [FromKeyedServices(StorageLayout.Reads)] CommentStore comments,
+    [FromKeyedServices(StorageLayout.Reads)] StoredArticleUpgrade upgrade,
+    IOptions<PublishingOptions> options,
+    ListingCursors cursors,
+    ResponseCache cache,
+    StorageReadBudget budget)
 {
+    private readonly SiteInfo _site = options.Value.Site();
+
     /// <summary>Comments shown on one page of the article.</summary>
     public const int CommentsPerPage = ListingRequest.DefaultLimit;
 
@@ -75,15 +87,15 @@ public sealed class ArticlePage([FromKeyedServices(StorageLayout.Reads)] SitePag
         var count = comments.CountAsync(slug, cancellationToken);
         var shown = comments.PageAsync(slug, CommentsPerPage, afterKey, cancellationToken);
         await Task.WhenAll(stored, record, count, shown);
-        if (await stored is not { } page || await record is not { Listing: not null })
+        if (await stored is not { } article || await record is not { Listing: not null } published)
         {
             return null;
         }
 
+        article = await upgrade.UpgradeAsync(published, article, cancellationToken);
         var commentPage = await shown;
         var next = commentPage.NextKey is { } key ? await cursors.EncodeAsync(CommentStore.CursorListing(slug), key, cancellationToken) : null;
-        var section = ArticlePageHtml.RenderComments(new CommentsView(slug, await count, commentPage.Items, next, afterKey is null));
-        var html = ArticlePageHtml.ReplaceComments(ArticlePageHtml.WithCurrentStyle(page.Content.ToString()), section);
+        var html = ArticlePageRenderer.RenderPage(article, _site, new CommentsView(slug, await count, commentPage.Items, next, afterKey is null));
         return CachedBody.Of(Encoding.UTF8.GetBytes(html));
     }
 }

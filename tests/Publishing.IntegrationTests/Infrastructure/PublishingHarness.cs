@@ -55,6 +55,10 @@ public sealed class PublishingHarness : IAsyncDisposable
     public T Get<T>()
         where T : notnull => _services.GetRequiredService<T>();
 
+    /// <summary>The instance of <typeparamref name="T"/> the readers' endpoints get (<see cref="StorageLayout.Reads"/>).</summary>
+    public T GetForReaders<T>()
+        where T : notnull => _services.GetRequiredKeyedService<T>(StorageLayout.Reads);
+
     /// <summary>Uploads a file as an editor would (overwriting any earlier version) and returns its client.</summary>
     public async Task<BlobClient> DropAsync(string name, string content)
     {
@@ -72,12 +76,22 @@ public sealed class PublishingHarness : IAsyncDisposable
         return blob;
     }
 
+    /// <summary>Writes a blob into the site container as is, for tests of what an earlier build (or a fault) left there.</summary>
+    public async Task Upload(string path, string content)
+    {
+        await Storage.Site.CreateIfNotExistsAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await Storage.Site.GetBlobClient(path).UploadAsync(BinaryData.FromString(content), overwrite: true, TestContext.Current.CancellationToken);
+    }
+
     public Task<PublishOutcome> PublishAsync(BlobClient file) => Publisher.PublishAsync(file, TestContext.Current.CancellationToken);
 
     public async Task<PublishOutcome> DropAndPublishAsync(string name, string content) => await PublishAsync(await DropAsync(name, content));
 
+    /// <summary>The article's page as the page route renders it (with no comments), or null when nothing is stored.</summary>
     public async Task<string?> PageAsync(string slug) =>
-        (await Pages.ReadArticleAsync(slug, TestContext.Current.CancellationToken))?.Content.ToString();
+        await Pages.ReadArticleAsync(slug, TestContext.Current.CancellationToken) is { } stored
+            ? ArticlePageRenderer.RenderPage(stored, Get<Microsoft.Extensions.Options.IOptions<PublishingOptions>>().Value.Site(), new CommentsView(slug, 0, [], null, true))
+            : null;
 
     /// <summary>Slugs listed in a tag's (or <see cref="TagIndex.AllArticles"/>) partition, newest first.</summary>
     public async Task<IReadOnlyList<string>> ListingAsync(string partition) =>

@@ -3,6 +3,7 @@ using Azure.Storage.Blobs.Models;
 using Publishing.Articles;
 using Publishing.IntegrationTests.Infrastructure;
 using Publishing.Listings;
+using Publishing.Pages;
 using Publishing.Publishing;
 using Publishing.Submissions;
 
@@ -312,12 +313,16 @@ public sealed class ArticlePublisherTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Page_is_stored_as_utf8_html()
+    public async Task Page_content_is_stored_as_utf8_json_and_no_finished_page_is()
     {
         await _app.DropAndPublishAsync("encoding.md", Markdown("Crème brûlée", "food"));
 
-        var properties = await _app.Storage.Site.GetBlobClient("articles/encoding.html").GetPropertiesAsync(cancellationToken: Cancellation);
-        Assert.Equal("text/html; charset=utf-8", properties.Value.ContentType);
+        var content = await _app.Storage.Site.GetBlobClient("articles/encoding.json").DownloadContentAsync(Cancellation);
+        Assert.Equal("application/json; charset=utf-8", content.Value.Details.ContentType);
+        using var json = System.Text.Json.JsonDocument.Parse(content.Value.Content);
+        Assert.Equal("Crème brûlée", json.RootElement.GetProperty("title").GetString());
+        Assert.Equal(ArticleContent.CurrentFormat, json.RootElement.GetProperty("format").GetInt32());
+        Assert.False(await _app.Storage.Site.GetBlobClient("articles/encoding.html").ExistsAsync(Cancellation));
         Assert.Contains("Crème brûlée", await _app.PageAsync("encoding"), StringComparison.Ordinal);
     }
 

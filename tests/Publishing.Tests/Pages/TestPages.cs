@@ -29,7 +29,7 @@ internal static class TestPages
     };
 
     public static ArticlePageModel Model(Article article) =>
-        new(article, Published, new Uri(Site.BaseUrl, $"articles/{article.Slug}"), Site);
+        new(article, Published, Site);
 
     public static RenderedPage Render(Article article) => Renderer.Render(Model(article));
 
