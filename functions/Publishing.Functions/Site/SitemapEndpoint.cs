@@ -18,7 +18,7 @@ public sealed class SitemapEndpoint(SitemapReader sitemaps, ResponseCache cache,
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "sitemap.xml")] HttpRequest request,
         CancellationToken cancellationToken) =>
         budget.RunAsync(
-            async token => Answer(request, await cache.GetAsync("sitemap\n0", Scope, async t => CachedBody.Of(await sitemaps.ReadRootAsync(t)), token)),
+            async token => Answer(request, await cache.GetAsync("sitemap\nroot", Scope, async t => CachedBody.Of(await sitemaps.ReadRootAsync(t)), token)),
             cancellationToken);
 
     [Function("SitemapFile")]
