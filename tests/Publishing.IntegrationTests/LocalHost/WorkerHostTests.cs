@@ -83,6 +83,17 @@ public sealed class WorkerHostTests(TestAppHostFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Function_with_an_empty_route_answers_under_its_name_and_not_at_the_root_as_in_azure()
+    {
+        using var named = await fixture.Host.Http.GetAsync(new Uri("EmptyRoute", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, named.StatusCode);
+        Assert.Equal("served under its name", await named.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+
+        using var root = await fixture.Host.Http.GetAsync(new Uri("/", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, root.StatusCode);
+    }
+
+    [Fact]
     public async Task Ten_megabyte_response_streams_back_byte_exact()
     {
         const long length = 10240 * 1024L;
