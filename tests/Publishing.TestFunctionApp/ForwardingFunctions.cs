@@ -17,7 +17,7 @@ public static class ForwardingFunctions
 
     private const int ChunkBytes = 16 * 1024;
 
-    /// <summary>A function with an empty route, which the Functions host serves under the function's name, not at the root.</summary>
+    /// <summary>A function with an empty route: the Functions host routes it under the function's name, never at the root.</summary>
     [Function(nameof(EmptyRoute))]
     public static IActionResult EmptyRoute(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "")] HttpRequest request) =>
