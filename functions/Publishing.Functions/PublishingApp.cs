@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Publishing.Functions.Http;
 using Publishing.Functions.Listings;
+using Publishing.Functions.Site;
 using Publishing.Publishing;
 
 namespace Publishing.Functions;
@@ -19,5 +20,8 @@ public static class PublishingApp
             .AddComments(configuration)
             .AddSingleton<ResponseCache>()
             .AddSingleton<IPublishedChangeObserver, ResponseCacheInvalidation>()
-            .AddSingleton<ListingReader>();
+            .AddSingleton<ListingReader>()
+            .AddSingleton<ListingPager>()
+            .AddSingleton<SitemapReader>()
+            .AddSingleton<IPublishedChangeObserver>(provider => provider.GetRequiredService<SitemapReader>());
 }

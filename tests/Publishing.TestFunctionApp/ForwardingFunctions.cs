@@ -17,6 +17,12 @@ public static class ForwardingFunctions
 
     private const int ChunkBytes = 16 * 1024;
 
+    /// <summary>A function with an empty route: the Functions host routes it under the function's name, never at the root.</summary>
+    [Function(nameof(EmptyRoute))]
+    public static IActionResult EmptyRoute(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "")] HttpRequest request) =>
+        Results.Text("served under its name").ToActionResult();
+
     [Function(nameof(Echo))]
     public static async Task<IActionResult> Echo(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", Route = "test/echo/{*rest}")] HttpRequest request,

@@ -24,6 +24,9 @@ public sealed record ListedArticle
 
     public IReadOnlyList<Tag> Tags { get; init; } = [];
 
+    /// <summary>When the article last changed: its update time when later than its publication, else its publication.</summary>
+    public DateTimeOffset LastModified => Updated is { } updated && updated > Published ? updated : Published;
+
     /// <summary>What the listings show of <paramref name="article"/>, published at <paramref name="published"/>, with its page's description.</summary>
     public static ListedArticle For(Article article, DateTimeOffset published, string summary)
     {

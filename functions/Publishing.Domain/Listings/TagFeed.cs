@@ -7,7 +7,7 @@ using Publishing.Publishing;
 namespace Publishing.Listings;
 
 /// <summary>
-/// A tag's newest articles as an Atom 1.0 feed, written by <see cref="System.ServiceModel.Syndication"/>. The parser keeps
+/// A tag's (or the whole site's) newest articles as an Atom 1.0 feed, written by <see cref="System.ServiceModel.Syndication"/>. The parser keeps
 /// characters XML cannot carry out of articles; every text is cleaned here again, since a feed that fails to write is a 500.
 /// </summary>
 public static class TagFeed
@@ -17,18 +17,29 @@ public static class TagFeed
     public static byte[] Write(Tag tag, IReadOnlyList<ListedArticle> articles, PublishingOptions options)
     {
         ArgumentNullException.ThrowIfNull(tag);
-        ArgumentNullException.ThrowIfNull(articles);
         ArgumentNullException.ThrowIfNull(options);
-        var page = options.TagUrl(tag.Slug);
+        return Write($"{tag.Name} – {options.SiteName}", options.TagUrl(tag.Slug), options.TagFeedUrl(tag.Slug), articles, options);
+    }
+
+    /// <summary>The whole site's newest articles: the feed of the front page.</summary>
+    public static byte[] WriteSite(IReadOnlyList<ListedArticle> articles, PublishingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Write(options.SiteName, options.FrontPageUrl, options.SiteFeedUrl, articles, options);
+    }
+
+    private static byte[] Write(string title, Uri page, Uri self, IReadOnlyList<ListedArticle> articles, PublishingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(articles);
         var feed = new SyndicationFeed
         {
             Id = page.AbsoluteUri,
-            Title = new TextSyndicationContent(XmlSafeText.Clean($"{tag.Name} – {options.SiteName}")),
-            LastUpdatedTime = articles.Count == 0 ? DateTimeOffset.UnixEpoch : articles.Max(Updated),
+            Title = new TextSyndicationContent(XmlSafeText.Clean(title)),
+            LastUpdatedTime = articles.Count == 0 ? DateTimeOffset.UnixEpoch : articles.Max(a => a.LastModified),
             Language = options.Language,
             Items = [.. articles.Select(a => Entry(a, options))],
         };
-        feed.Links.Add(new SyndicationLink(options.TagFeedUrl(tag.Slug), "self", null, "application/atom+xml", 0));
+        feed.Links.Add(new SyndicationLink(self, "self", null, "application/atom+xml", 0));
         feed.Links.Add(new SyndicationLink(page, "alternate", null, "text/html", 0));
 
         using var buffer = new MemoryStream();
@@ -49,7 +60,7 @@ public static class TagFeed
             Title = new TextSyndicationContent(XmlSafeText.Clean(article.Title)),
             Summary = new TextSyndicationContent(XmlSafeText.Clean(article.Summary)),
             PublishDate = article.Published.ToUniversalTime(),
-            LastUpdatedTime = Updated(article).ToUniversalTime(),
+            LastUpdatedTime = article.LastModified.ToUniversalTime(),
         };
         item.Links.Add(SyndicationLink.CreateAlternateLink(url, "text/html"));
         if (article.Author is { } author)
@@ -64,7 +75,4 @@ public static class TagFeed
 
         return item;
     }
-
-    private static DateTimeOffset Updated(ListedArticle article) =>
-        article.Updated is { } updated && updated > article.Published ? updated : article.Published;
 }

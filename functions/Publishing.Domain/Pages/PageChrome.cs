@@ -66,14 +66,20 @@ internal static class PageChrome
         <main id="main">
         """);
 
-    /// <summary>One <c>&lt;link rel="alternate"&gt;</c> per tag to the tag's Atom feed.</summary>
+    /// <summary>
+    /// The head's <c>&lt;link rel="alternate"&gt;</c>s to Atom feeds: the site's feed (every page has it), then one per
+    /// tag of the page.
+    /// </summary>
     public static void AppendFeedLinks(HtmlBuilder page, SiteInfo site, IEnumerable<Tag> tags)
     {
+        page.Append($"""<link rel="alternate" type="application/atom+xml" title="{site.Name}" href="{SiteFeedUrl(site)}">{"\n"}""");
         foreach (var tag in tags)
         {
             page.Append($"""<link rel="alternate" type="application/atom+xml" title="{tag.Name} – {site.Name}" href="{FeedUrl(site, tag.Slug)}">{"\n"}""");
         }
     }
+
+    public static Uri SiteFeedUrl(SiteInfo site) => new(site.BaseUrl, "feed");
 
     public static Uri FeedUrl(SiteInfo site, string tag) => new(site.BaseUrl, $"tags/{Uri.EscapeDataString(tag)}/feed");
 

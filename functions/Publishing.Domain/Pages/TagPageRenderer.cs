@@ -30,38 +30,10 @@ public static class TagPageRenderer
             </head>
             {PageChrome.BodyStart(site, "Skip to the articles")}
             <h1>{tag.Name}</h1>
-            <ol class="listing" reversed>
 
             """);
-        foreach (var article in model.Articles)
-        {
-            page.Append($"""
-                <li><article>
-                <h2><a href="/articles/{Uri.EscapeDataString(article.Slug)}">{article.Title}</a></h2>
-                <p class="byline"><time datetime="{PageChrome.Iso(article.Published)}">{PageChrome.HumanDate(article.Published)}</time>
-                """);
-            if (article.Author is { } author)
-            {
-                page.Append($""" · <span class="author">{author}</span>""");
-            }
-
-            page.Append($"""
-                </p>
-                <p>{article.Summary}</p>
-                </article></li>
-
-                """);
-        }
-
-        page.Append($"</ol>\n");
-        if (model.NewerLink is not null || model.OlderLink is not null)
-        {
-            page.Append($"""<nav class="pager" aria-label="Pages">{"\n"}""");
-            page.Append(model.NewerLink is { } newer ? TrustedHtml.Format($"""<a href="{newer}" rel="prev">← Newer</a>""") : new TrustedHtml("<span></span>"));
-            page.Append(model.OlderLink is { } older ? TrustedHtml.Format($"""<a href="{older}" rel="next">Older →</a>""") : TrustedHtml.Empty);
-            page.Append($"\n</nav>\n");
-        }
-
+        ListingHtml.AppendArticles(page, model.Articles);
+        ListingHtml.AppendPager(page, model.NewerLink, model.OlderLink);
         page.Append($"""
             <p><a href="{PageChrome.FeedUrl(site, tag.Slug)}" type="application/atom+xml">Atom feed of {tag.Name}</a></p>
             </main>

@@ -76,6 +76,16 @@ public sealed class PublishingOptions
     /// </summary>
     public bool AllowHttpImages { get; set; }
 
+    /// <summary>
+    /// URLs per sitemap file (the sitemaps.org limit is 50,000). Past it, <c>/sitemap.xml</c> is a sitemap index over
+    /// <c>/sitemaps/{n}.xml</c>; a small value makes that split visible on a small site (tests).
+    /// </summary>
+    [Range(1, 50_000)]
+    public int SitemapPageSize { get; set; } = 50_000;
+
+    /// <summary>What page templates need of these settings.</summary>
+    public Pages.SiteInfo ToSiteInfo() => new(SiteName, Language, PublicBaseUrl, AllowHttpImages);
+
     public Uri ArticleUrl(string slug) => new(PublicBaseUrl, $"articles/{slug}");
 
     /// <summary>The settings pages are rendered with.</summary>
@@ -84,4 +94,15 @@ public sealed class PublishingOptions
     public Uri TagUrl(string tag) => new(PublicBaseUrl, $"tags/{tag}");
 
     public Uri TagFeedUrl(string tag) => new(PublicBaseUrl, $"tags/{tag}/feed");
+
+    public Uri FrontPageUrl => PublicBaseUrl;
+
+    public Uri SiteFeedUrl => new(PublicBaseUrl, "feed");
+
+    public Uri TagIndexUrl => new(PublicBaseUrl, "tags");
+
+    public Uri SitemapUrl => new(PublicBaseUrl, "sitemap.xml");
+
+    /// <summary>File <paramref name="number"/> (from 1) of a sitemap split past <see cref="SitemapPageSize"/> URLs.</summary>
+    public Uri SitemapFileUrl(int number) => new(PublicBaseUrl, $"sitemaps/{number.ToString(System.Globalization.CultureInfo.InvariantCulture)}.xml");
 }

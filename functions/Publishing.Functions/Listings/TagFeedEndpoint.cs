@@ -11,7 +11,7 @@ using Publishing.Storage;
 
 namespace Publishing.Functions.Listings;
 
-/// <summary><c>GET /tags/{tag}/feed</c>: the Atom 1.0 feed of a tag's newest articles.</summary>
+/// <summary><c>GET /tags/{tag}/feed</c> and <c>GET /feed</c>: the Atom 1.0 feeds of a tag's and of the whole site's newest articles.</summary>
 public sealed class TagFeedEndpoint([FromKeyedServices(StorageLayout.Reads)] TagIndex index, ResponseCache cache, IOptions<PublishingOptions> options, StorageReadBudget budget)
 {
     private const int Entries = 20;
@@ -21,15 +21,24 @@ public sealed class TagFeedEndpoint([FromKeyedServices(StorageLayout.Reads)] Tag
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tags/{tag}/feed")] HttpRequest request,
         string tag,
         CancellationToken cancellationToken) =>
-        budget.RunAsync(token => AnswerAsync(request, tag, token), cancellationToken);
+        Slug.IsSlug(tag)
+            ? budget.RunAsync(token => AnswerAsync(request, tag, token), cancellationToken)
+            : Task.FromResult(TagArticlesEndpoint.UnknownTag(request, tag));
 
+    [Function("SiteFeed")]
+    public Task<IActionResult> RunSite(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "feed")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        budget.RunAsync(token => AnswerAsync(request, TagIndex.AllArticles, token), cancellationToken);
+
+    /// <summary>The feed of <paramref name="tag"/>, a slug or <see cref="TagIndex.AllArticles"/> (which always has one).</summary>
     private async Task<IActionResult> AnswerAsync(
         HttpRequest request,
         string tag,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!Slug.IsSlug(tag) || await cache.GetAsync("feed\n" + tag, CacheScope.Listing(tag), token => ReadAsync(tag, token), cancellationToken) is not { } body)
+        if (await cache.GetAsync("feed\n" + tag, CacheScope.Listing(tag), token => ReadAsync(tag, token), cancellationToken) is not { } body)
         {
             return TagArticlesEndpoint.UnknownTag(request, tag);
         }
@@ -40,12 +49,17 @@ public sealed class TagFeedEndpoint([FromKeyedServices(StorageLayout.Reads)] Tag
     private async Task<CachedBody?> ReadAsync(string tag, CancellationToken cancellationToken)
     {
         var rows = await index.ListAsync(tag, Entries, afterKey: null, cancellationToken);
+        var articles = rows.Select(r => r.Article).ToList();
+        if (tag == TagIndex.AllArticles)
+        {
+            return CachedBody.Of(TagFeed.WriteSite(articles, options.Value));
+        }
+
         if (rows.Count == 0)
         {
             return null;
         }
 
-        var articles = rows.Select(r => r.Article).ToList();
         var name = articles.SelectMany(a => a.Tags).FirstOrDefault(t => t.Slug == tag)?.Name ?? tag;
         return CachedBody.Of(TagFeed.Write(new Tag(tag, name), articles, options.Value));
     }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -6,12 +7,16 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Publishing.Functions.Http;
 using Publishing.Listings;
+using Publishing.Pages;
 using Publishing.Publishing;
 using Publishing.Storage;
 
 namespace Publishing.Functions.Listings;
 
-/// <summary><c>GET /api/tags</c>: every tag in use, with its display name and article count (kept by publishing).</summary>
+/// <summary>
+/// <c>GET /api/tags</c> and <c>GET /tags</c>: every tag in use, with its display name and article count (kept by
+/// publishing), as JSON and as the HTML tag index linking each tag's page and feed.
+/// </summary>
 public sealed class TagListEndpoint([FromKeyedServices(StorageLayout.Reads)] TagDirectory tags, ResponseCache cache, IOptions<PublishingOptions> options, StorageReadBudget budget)
 {
     [Function("TagList")]
@@ -19,6 +24,23 @@ public sealed class TagListEndpoint([FromKeyedServices(StorageLayout.Reads)] Tag
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/tags")] HttpRequest request,
         CancellationToken cancellationToken) =>
         budget.RunAsync(token => AnswerAsync(request, token), cancellationToken);
+
+    [Function("TagIndexPage")]
+    public Task<IActionResult> RunPage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tags")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        budget.RunAsync(
+            async token =>
+            {
+                ArgumentNullException.ThrowIfNull(request);
+                var body = await cache.GetAsync(
+                    "tags\nhtml",
+                    CacheScope.TagList,
+                    async t => CachedBody.Of(Encoding.UTF8.GetBytes(TagIndexRenderer.Render(await tags.ListAsync(t), options.Value.ToSiteInfo()))),
+                    token) ?? throw new InvalidOperationException("the tag index always has a body");
+                return CachedResults.Ok(request, body, "text/html; charset=utf-8", CachedResults.ListingCacheControl);
+            },
+            cancellationToken);
 
     private async Task<IActionResult> AnswerAsync(
         HttpRequest request,

@@ -14,11 +14,8 @@ using Publishing.Storage;
 namespace Publishing.Functions.Listings;
 
 /// <summary><c>GET /tags/{tag}?limit=&amp;cursor=</c>: the HTML listing of a tag, newest first, paged.</summary>
-/// <remarks>
-/// Table queries run only forwards, so a page knows its older neighbour exactly; the "newer" link goes to the page
-/// this one was reached from (carried in the older link as <c>newer</c>), or to the newest page.
-/// </remarks>
-public sealed class TagPage(ListingReader listings, ListingCursors cursors, [FromKeyedServices(StorageLayout.Reads)] TagIndex index, IOptions<PublishingOptions> options, StorageReadBudget budget)
+/// <remarks>Older/newer links as <see cref="ListingPager"/> makes them.</remarks>
+public sealed class TagPage(ListingReader listings, ListingPager pager, [FromKeyedServices(StorageLayout.Reads)] TagIndex index, IOptions<PublishingOptions> options, StorageReadBudget budget)
 {
     [Function("TagPage")]
     public Task<IActionResult> Run(
@@ -44,10 +41,7 @@ public sealed class TagPage(ListingReader listings, ListingCursors cursors, [Fro
             return ActionResults.BadParameter(request, (ListingRequest.Invalid)parsed);
         }
 
-        // A "newer" cursor that does not verify is ignored: the link then goes to the newest page.
-        var newer = request.Query["newer"].ToString() is { Length: > 0 } back && await cursors.DecodeAsync(tag, back, cancellationToken) is not null
-            ? back
-            : null;
+        var newer = await pager.NewerAsync(request, tag, cancellationToken);
         var current = request.Query["cursor"].ToString();
         var body = await listings.GetAsync(
             "html",
@@ -71,23 +65,13 @@ public sealed class TagPage(ListingReader listings, ListingCursors cursors, [Fro
         }
 
         var site = options.Value;
-        var path = "/tags/" + tag;
-        var limit = page.Limit == ListingRequest.DefaultLimit ? "" : $"limit={page.Limit}";
-        string Link(string? cursor, string? from) =>
-            path + "?" + string.Join('&', new[]
-            {
-                limit,
-                cursor is null ? "" : "cursor=" + Uri.EscapeDataString(cursor),
-                from is null ? "" : "newer=" + Uri.EscapeDataString(from),
-            }.Where(p => p.Length > 0));
-        var older = page.Next is { } next ? Link(next, page.IsFirst ? null : current) : null;
-        var newerLink = page.IsFirst ? null : Link(newer, null).TrimEnd('?');
+        var (older, newerLink) = ListingPager.Links("/tags/" + tag, page, current, newer);
         return TagPageRenderer.Render(new TagPageModel(
             new Tag(tag, name),
             page.Items.Items,
             site.TagUrl(tag),
             older,
             newerLink,
-            new SiteInfo(site.SiteName, site.Language, site.PublicBaseUrl)));
+            site.ToSiteInfo()));
     }
 }

@@ -111,7 +111,8 @@ internal sealed class FunctionCatalog(string routePrefix, IReadOnlyList<HttpFunc
 
     private static HttpFunction HttpFunctionOf(FunctionMetadata function, BindingMetadata trigger, string routePrefix)
     {
-        var route = trigger.Route ?? function.Name;
+        // As the Functions host does: an empty route is no route, and the function answers under its name.
+        var route = string.IsNullOrEmpty(trigger.Route) ? function.Name : trigger.Route;
         var pattern = string.Join('/', new[] { routePrefix.Trim('/'), route.Trim('/') }.Where(s => s.Length > 0));
         try
         {

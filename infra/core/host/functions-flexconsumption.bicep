@@ -125,6 +125,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     // How long an instance serves reads from memory: how stale another instance's answer can be after a publish.
     Publishing__ResponseCacheDuration: '00:00:01'
     Publishing__AllowHttpImages: 'false'
+    Publishing__SitemapPageSize: '50000'
     Publishing__SiteContainer: storageNames.siteContainer
     Publishing__LockContainer: storageNames.lockContainer
     Publishing__ArticleTable: storageNames.articleTable

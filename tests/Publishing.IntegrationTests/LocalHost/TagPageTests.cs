@@ -69,7 +69,9 @@ public sealed class TagPageTests(LocalHostFixture fixture) : IClassFixture<Local
             Assert.Equal($"/articles/{tag}-2", items[0].QuerySelector("h2 a")?.GetAttribute("href"));
             Assert.Equal("2025-01-01T02:00:00Z", items[0].QuerySelector("time")?.GetAttribute("datetime"));
             Assert.Contains("Summary 2 & more.", items[0].TextContent, StringComparison.Ordinal);
-            Assert.Equal($"http://localhost:7071/tags/{tag}/feed", page.QuerySelector("link[rel='alternate'][type='application/atom+xml']")?.GetAttribute("href"));
+            Assert.Equal(
+                ["http://localhost:7071/feed", $"http://localhost:7071/tags/{tag}/feed"],
+                page.QuerySelectorAll("link[rel='alternate'][type='application/atom+xml']").Select(l => l.GetAttribute("href")));
             Assert.Equal($"http://localhost:7071/tags/{tag}", page.QuerySelector("link[rel='canonical']")?.GetAttribute("href"));
             Assert.Equal("/", page.QuerySelector("body > header a")?.GetAttribute("href"));
             Assert.Single(page.QuerySelectorAll("style"));

@@ -83,6 +83,15 @@ public sealed class WorkerHostTests(TestAppHostFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Function_with_an_empty_route_is_not_served_at_the_root_as_in_azure()
+    {
+        // Azure's host routes an empty route under the function's name (/EmptyRoute), where the worker, which maps it to
+        // the root, finds no endpoint: the function is served nowhere. Never at the root.
+        using var root = await fixture.Host.Http.GetAsync(new Uri("/", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, root.StatusCode);
+    }
+
+    [Fact]
     public async Task Ten_megabyte_response_streams_back_byte_exact()
     {
         const long length = 10240 * 1024L;

@@ -95,15 +95,16 @@ public sealed class ArticlePageRendererTests
     }
 
     [Fact]
-    public void Head_links_the_atom_feed_of_each_tag()
+    public void Head_links_the_atom_feed_of_the_site_and_of_each_tag()
     {
         var page = RenderDocument(Full);
 
         var feeds = page.QuerySelectorAll("link[rel='alternate'][type='application/atom+xml']");
         Assert.Equal(
-            ["http://localhost:7071/tags/diplomacy/feed", "http://localhost:7071/tags/switzerland/feed"],
+            ["http://localhost:7071/feed", "http://localhost:7071/tags/diplomacy/feed", "http://localhost:7071/tags/switzerland/feed"],
             feeds.Select(l => l.GetAttribute("href")));
-        Assert.Equal("Diplomacy – The Example Post", feeds[0].GetAttribute("title"));
+        Assert.Equal("The Example Post", feeds[0].GetAttribute("title"));
+        Assert.Equal("Diplomacy – The Example Post", feeds[1].GetAttribute("title"));
     }
 
     [Fact]
@@ -111,7 +112,7 @@ public sealed class ArticlePageRendererTests
     {
         var page = RenderDocument(Markdown("Text."));
 
-        Assert.Empty(page.QuerySelectorAll("link[rel='alternate']"));
+        Assert.Equal(["http://localhost:7071/feed"], page.QuerySelectorAll("link[rel='alternate']").Select(l => l.GetAttribute("href")));
 
         Assert.Empty(page.QuerySelectorAll("meta[property='article:modified_time'], meta[property='og:image'], meta[property='article:tag'], meta[name='author']"));
         Assert.Empty(page.QuerySelectorAll("nav, time.updated, .author, .source"));
