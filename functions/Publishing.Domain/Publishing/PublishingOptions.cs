@@ -83,9 +83,6 @@ public sealed class PublishingOptions
     [Range(1, 50_000)]
     public int SitemapPageSize { get; set; } = 50_000;
 
-    /// <summary>What page templates need of these settings.</summary>
-    public Pages.SiteInfo ToSiteInfo() => new(SiteName, Language, PublicBaseUrl, AllowHttpImages);
-
     public Uri ArticleUrl(string slug) => new(PublicBaseUrl, $"articles/{slug}");
 
     /// <summary>The settings pages are rendered with.</summary>

@@ -36,7 +36,7 @@ public sealed class TagListEndpoint([FromKeyedServices(StorageLayout.Reads)] Tag
                 var body = await cache.GetAsync(
                     "tags\nhtml",
                     CacheScope.TagList,
-                    async t => CachedBody.Of(Encoding.UTF8.GetBytes(TagIndexRenderer.Render(await tags.ListAsync(t), options.Value.ToSiteInfo()))),
+                    async t => CachedBody.Of(Encoding.UTF8.GetBytes(TagIndexRenderer.Render(await tags.ListAsync(t), options.Value.Site()))),
                     token) ?? throw new InvalidOperationException("the tag index always has a body");
                 return CachedResults.Ok(request, body, "text/html; charset=utf-8", CachedResults.ListingCacheControl);
             },

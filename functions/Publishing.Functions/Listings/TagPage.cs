@@ -72,6 +72,6 @@ public sealed class TagPage(ListingReader listings, ListingPager pager, [FromKey
             site.TagUrl(tag),
             older,
             newerLink,
-            site.ToSiteInfo()));
+            site.Site()));
     }
 }

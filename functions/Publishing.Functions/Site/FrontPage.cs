@@ -51,6 +51,6 @@ public sealed class FrontPage(ListingReader listings, ListingPager pager, IOptio
     private string Render(ListingRead page, string current, string? newer)
     {
         var (older, newerLink) = ListingPager.Links("/", page, current, newer);
-        return FrontPageRenderer.Render(new FrontPageModel(page.Items.Items, older, newerLink, options.Value.ToSiteInfo()));
+        return FrontPageRenderer.Render(new FrontPageModel(page.Items.Items, older, newerLink, options.Value.Site()));
     }
 }
