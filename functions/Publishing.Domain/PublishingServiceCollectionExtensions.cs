@@ -93,6 +93,7 @@ public static class PublishingServiceCollectionExtensions
             .AddForReaders<TagDirectory>()
             .AddForReaders<SubmissionLog>();
         services.AddSingleton<PublishLock>();
+        services.AddSingleton<SlugSuccession>();
         services.AddSingleton<ArticlePublisher>();
         return services;
     }

@@ -47,6 +47,10 @@ internal sealed class LocalHostOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How often an idle Storage queue trigger's queue is read (the host backs off up to a minute; locally a deletion shows sooner).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Messages processed at once (the host's queue <c>batchSize</c> default is 16).</summary>
     [Range(1, 32)]
     public int BatchSize { get; set; } = 16;
