@@ -94,6 +94,7 @@ public static class PublishingServiceCollectionExtensions
             .AddForReaders<SubmissionLog>();
         services.AddSingleton<PublishLock>();
         services.AddSingleton<SlugSuccession>();
+        services.TryAddSingleton<CommentStore>(); // a deletion clears a freed slug's comments before a new article takes it
         services.AddSingleton<ArticlePublisher>();
         return services;
     }
@@ -106,7 +107,7 @@ public static class PublishingServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<CommentStore>();
+        services.TryAddSingleton<CommentStore>();
         services.AddForReaders<CommentStore>();
         services.AddSingleton<CommentRateLimiter>();
         return services;
