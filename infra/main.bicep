@@ -66,6 +66,9 @@ var storageNames = {
   tagTable: 'tags'
   submissionTable: 'submissions'
   commentTable: 'comments'
+  // Event Grid writes the articles container's BlobDeleted events here (app/event-subscription.bicep); the
+  // UnpublishDeletedArticle function reads them (%ArticleDeletionsQueue%).
+  deletionsQueue: 'article-deletions'
 }
 
 // Where Event Grid writes the events it gave up delivering (app/event-subscription.bicep); nothing of the app reads it.
@@ -101,6 +104,9 @@ module storage 'core/storage/storage-account.bicep' = {
       storageNames.deploymentContainer
       deadLetterContainer
     ]
+    queues: [
+      storageNames.deletionsQueue
+    ]
     tables: [
       storageNames.articleTable
       storageNames.tagIndexTable
@@ -130,6 +136,7 @@ module rbac 'app/rbac.bicep' = {
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     articlesContainerName: storageNames.articlesContainer
     deadLetterContainerName: deadLetterContainer
+    deletionsQueueName: storageNames.deletionsQueue
     appPrincipalId: identity.outputs.principalId
     eventGridPrincipalId: events.outputs.principalId
     editorsGroupId: editorsGroupId
@@ -182,3 +189,4 @@ output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_ARTICLES_CONTAINER string = storageNames.articlesContainer
 output AZURE_EVENTGRID_SYSTEM_TOPIC_NAME string = events.outputs.name
 output AZURE_EVENTGRID_DEADLETTER_CONTAINER string = deadLetterContainer
+output AZURE_ARTICLE_DELETIONS_QUEUE string = storageNames.deletionsQueue

@@ -115,6 +115,8 @@ public static class PublishingServiceCollectionExtensions
                 .GetBlobContainerClient(configuration[StoredArticleUpgrade.SourceContainerSetting] ?? "articles"),
             provider.GetRequiredKeyedService<SitePages>(key)));
         services.AddSingleton<PublishLock>();
+        services.AddSingleton<SlugSuccession>();
+        services.TryAddSingleton<CommentStore>(); // a deletion clears a freed slug's comments before a new article takes it
         services.AddSingleton<ArticlePublisher>();
         return services;
     }
@@ -128,7 +130,7 @@ public static class PublishingServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<CommentStore>();
+        services.TryAddSingleton<CommentStore>();
         services.AddForReaders<CommentStore>();
         services.AddSingleton<CommentRateLimiter>();
         return services;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Publishing.Local.BlobTriggers;
 using Publishing.Local.Configuration;
+using Publishing.Local.QueueTriggers;
 using Publishing.Local.Relay;
 
 namespace Publishing.Local;
@@ -21,6 +22,8 @@ internal static class LocalHostServiceCollectionExtensions
         services.AddSingleton<BlobTriggerQueue>();
         services.AddSingleton<BlobTriggerInvoker>();
         services.AddHostedService<BlobTriggerDispatcher>();
+        services.AddSingleton<QueueTriggerInvoker>();
+        services.AddHostedService<QueueTriggerDispatcher>();
         return services;
     }
 

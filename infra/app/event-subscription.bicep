@@ -25,6 +25,12 @@ param webhookUrl string
 @description('Name of the subscription; one per trigger.')
 param subscriptionName string = 'articles-to-publisharticle'
 
+@description('Queue that gets the container\'s BlobDeleted events (AZURE_ARTICLE_DELETIONS_QUEUE).')
+param deletionsQueue string = 'article-deletions'
+
+@description('Name of the subscription delivering deletions.')
+param deletionsSubscriptionName string = 'articles-deletions-to-queue'
+
 resource storageAccount 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
   name: storageAccountName
 }
@@ -86,4 +92,52 @@ resource eventSubscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions@
   }
 }
 
+// Deletions: the Event Grid-sourced blob trigger only takes BlobCreated, so BlobDeleted events of the same container go
+// to a Storage queue, written with the topic's identity (Storage Queue Data Message Sender on that queue, app/rbac.bicep),
+// and the UnpublishDeletedArticle queue trigger reads them. Same retries and dead-lettering as above.
+resource deletionsSubscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-02-15' = {
+  parent: systemTopic
+  name: deletionsSubscriptionName
+  properties: {
+    deliveryWithResourceIdentity: {
+      identity: {
+        type: 'SystemAssigned'
+      }
+      destination: {
+        endpointType: 'StorageQueue'
+        properties: {
+          resourceId: storageAccount.id
+          queueName: deletionsQueue
+          // Kept until read: a stopped app catches up on every deletion when it starts again.
+          queueMessageTimeToLiveInSeconds: -1
+        }
+      }
+    }
+    eventDeliverySchema: 'EventGridSchema'
+    filter: {
+      includedEventTypes: [
+        'Microsoft.Storage.BlobDeleted'
+      ]
+      subjectBeginsWith: '/blobServices/default/containers/${articlesContainer}/'
+    }
+    retryPolicy: {
+      maxDeliveryAttempts: 30
+      eventTimeToLiveInMinutes: 1440
+    }
+    deadLetterWithResourceIdentity: {
+      identity: {
+        type: 'SystemAssigned'
+      }
+      deadLetterDestination: {
+        endpointType: 'StorageBlob'
+        properties: {
+          resourceId: storageAccount.id
+          blobContainerName: deadLetterContainer
+        }
+      }
+    }
+  }
+}
+
 output name string = eventSubscription.name
+output deletionsName string = deletionsSubscription.name

@@ -11,6 +11,9 @@ param articlesContainerName string
 @description('The container Event Grid writes undeliverable events to.')
 param deadLetterContainerName string
 
+@description('The queue Event Grid writes the articles container\'s BlobDeleted events to.')
+param deletionsQueueName string
+
 @description('The function app\'s user-assigned identity.')
 param appPrincipalId string
 
@@ -35,6 +38,7 @@ var roles = {
   storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
   storageBlobDataReader: '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+  storageQueueDataMessageSender: 'c6a89b2d-59bc-44d0-9896-0f6e12d7b80a'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
@@ -51,6 +55,14 @@ resource storageAccount 'Microsoft.Storage/storageAccounts@2024-01-01' existing 
 
     resource deadLetters 'containers' existing = {
       name: deadLetterContainerName
+    }
+  }
+
+  resource queueService 'queueServices' existing = {
+    name: 'default'
+
+    resource deletions 'queues' existing = {
+      name: deletionsQueueName
     }
   }
 }
@@ -152,5 +164,18 @@ resource deployerDeadLetterReader 'Microsoft.Authorization/roleAssignments@2022-
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataReader)
     principalId: deployerPrincipalId
     principalType: deployerPrincipalType
+  }
+}
+
+// Event Grid delivers BlobDeleted events to the deletions queue with the system topic's identity
+// (deliveryWithResourceIdentity): Storage Queue Data Message Sender, the narrowest built-in role that can add
+// messages, on this one queue. It can neither read nor delete messages.
+resource eventGridDeletionsSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storageAccount::queueService::deletions.id, eventGridPrincipalId, roles.storageQueueDataMessageSender)
+  scope: storageAccount::queueService::deletions
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataMessageSender)
+    principalId: eventGridPrincipalId
+    principalType: 'ServicePrincipal'
   }
 }

@@ -44,6 +44,7 @@ try {
       articlesContainer   = @{ value = $articlesContainer }
       deadLetterContainer = @{ value = $env:AZURE_EVENTGRID_DEADLETTER_CONTAINER }
       subscriptionName    = @{ value = $subscriptionName }
+      deletionsQueue      = @{ value = $(if ($env:AZURE_ARTICLE_DELETIONS_QUEUE) { $env:AZURE_ARTICLE_DELETIONS_QUEUE } else { 'article-deletions' }) }
       webhookUrl          = @{ value = $endpoint }
     }
   } | ConvertTo-Json -Depth 4 | Set-Content -Path $parameters -Encoding utf8

@@ -58,6 +58,7 @@ cat >"$parameters" <<JSON
     "articlesContainer": { "value": "$articles_container" },
     "deadLetterContainer": { "value": "$AZURE_EVENTGRID_DEADLETTER_CONTAINER" },
     "subscriptionName": { "value": "$subscription_name" },
+    "deletionsQueue": { "value": "${AZURE_ARTICLE_DELETIONS_QUEUE:-article-deletions}" },
     "webhookUrl": { "value": "$endpoint" }
   }
 }
@@ -72,4 +73,4 @@ az deployment group create \
   --parameters "@$parameters" \
   --output none
 
-echo "Event Grid subscription '$subscription_name' delivers to Host.Functions.$function_name."
+echo "Event Grid subscription '$subscription_name' delivers to Host.Functions.$function_name; BlobDeleted events go to the queue '${AZURE_ARTICLE_DELETIONS_QUEUE:-article-deletions}'."

@@ -26,6 +26,12 @@ public sealed record ArticleRecord
 
     /// <summary>When the record was last written (the entity's timestamp); null for a record not read from storage.</summary>
     public DateTimeOffset? WrittenAt { get; init; }
+
+    /// <summary>
+    /// Set when <see cref="Owner"/> was deleted: the article is unpublished and the record stays as a tombstone, so the
+    /// next file to take the slug can tell a move (it keeps the comments) from a new article (see <see cref="SlugSuccession"/>).
+    /// </summary>
+    public DateTimeOffset? DeletedAt { get; init; }
 }
 
 /// <summary>The <c>articles</c> table: one entity per slug, partitioned by slug.</summary>
@@ -97,6 +103,7 @@ public sealed class ArticleCatalog(StorageLayout storage)
         entity["IsPublished"] = record.Listing is not null;
         entity["SourceETag"] = record.SourceETag;
         entity["IndexKey"] = record.IndexKey;
+        entity["DeletedAt"] = record.DeletedAt;
         return entity;
     }
 
@@ -109,5 +116,6 @@ public sealed class ArticleCatalog(StorageLayout storage)
         IndexKey = entity.GetString("IndexKey") ?? "",
         ETag = entity.ETag,
         WrittenAt = entity.Timestamp,
+        DeletedAt = entity.GetDateTimeOffset("DeletedAt"),
     };
 }

@@ -26,6 +26,7 @@ public sealed partial class ArticlePublisher(
     SitePages pages,
     SubmissionLog submissions,
     PublishLock locks,
+    SlugSuccession succession,
     ArticlePageRenderer renderer,
     IOptions<PublishingOptions> options,
     IEnumerable<IPublishedChangeObserver> observers,
@@ -96,6 +97,8 @@ public sealed partial class ArticlePublisher(
             throw new InvalidOperationException($"The record for '{article.Slug}' was claimed and deleted while publishing '{file.Name}'; retrying.");
         }
 
+        record = await succession.SucceedAsync(record, file, cancellationToken); // its owner was deleted: a move, or a new article
+
         if (record.Owner != file.Name && IsAbandonedClaim(record))
         {
             // The claimant never published: its deliveries failed for good, or it was renamed before they were done.
@@ -106,6 +109,7 @@ public sealed partial class ArticlePublisher(
 
         if (record.Owner != file.Name)
         {
+            await succession.NoteContenderAsync(article.Slug, file.Name, cancellationToken);
             var taken = new Rejection(
                 RejectionCode.SlugTaken,
                 $"the slug '{article.Slug}' is already used by '{record.Owner}'; give this article another 'slug:' in its front matter or another file name");

@@ -23,4 +23,10 @@ public abstract record PublishOutcome
 
     /// <summary>The file was deleted before it could be read.</summary>
     public sealed record Vanished : PublishOutcome;
+
+    /// <summary>The file was deleted: the article it had published under <paramref name="Slug"/> (if any) is unpublished.</summary>
+    public sealed record Deleted(string? Slug) : PublishOutcome;
+
+    /// <summary>A deletion was reported but the file exists again (re-created since): its own BlobCreated publishes it.</summary>
+    public sealed record Recreated : PublishOutcome;
 }

@@ -25,4 +25,7 @@ public enum SubmissionState
     Published,
     Draft,
     Rejected,
+
+    /// <summary>The file was deleted from the container: whatever it had published is gone.</summary>
+    Deleted,
 }

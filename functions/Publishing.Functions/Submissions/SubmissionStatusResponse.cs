@@ -5,7 +5,7 @@ using Publishing.Submissions;
 
 namespace Publishing.Functions.Submissions;
 
-/// <summary>The JSON body of <c>/api/submissions/{name}</c>. <c>slug</c> and <c>url</c> name the live page, if any: after a rejected update, the earlier version that stays published.</summary>
+/// <summary>The JSON body of <c>/api/submissions/{name}</c>. <c>slug</c> and <c>url</c> name the live page, if any: after a rejected update, the earlier version that stays published. A deleted file keeps the <c>slug</c> it had, without a <c>url</c>.</summary>
 public sealed record SubmissionStatusResponse(
     string Name,
     string Status,
@@ -27,10 +27,11 @@ public sealed record SubmissionStatusResponse(
             {
                 SubmissionState.Published => "published",
                 SubmissionState.Draft => "draft",
+                SubmissionState.Deleted => "deleted",
                 _ => "rejected",
             },
             status.Slug,
-            status.Slug is null ? null : options.ArticleUrl(status.Slug),
+            status.Slug is null || status.State == SubmissionState.Deleted ? null : options.ArticleUrl(status.Slug),
             status.Rejection?.ToString(),
             status.Rejection is { } r ? CamelCase(r.Code.ToString()) : null,
             status.Rejection?.Line,

@@ -27,4 +27,5 @@ internal sealed record BlobTriggerMessage
 [JsonSerializable(typeof(BlobTriggerMessage))]
 [JsonSerializable(typeof(BlobReference))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
+[JsonSerializable(typeof(DateTimeOffset))]
 internal sealed partial class BlobTriggerMessageJson : JsonSerializerContext;

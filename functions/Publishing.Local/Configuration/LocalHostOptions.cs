@@ -47,12 +47,16 @@ internal sealed class LocalHostOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How often an idle Storage queue trigger's queue is read (the host backs off up to a minute; locally a deletion shows sooner).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>
-    /// Publishing concurrency: blob trigger messages processed at once. The local counterpart of host.json's
-    /// <c>extensions.blobs.maxDegreeOfParallelism</c> (16 in this app's host.json), which bounds the blob-triggered
-    /// invocations of an instance in Azure; keep the two equal. Concurrent publishes share their transactions on the
-    /// tag index's shared partitions, so more at once means fewer storage calls each, up to what storage's CPU allows
-    /// (docs/performance.md, "Bulk").
+    /// Publishing concurrency: blob trigger messages processed at once (and queue trigger messages per read, the host's
+    /// queue <c>batchSize</c>). The local counterpart of host.json's <c>extensions.blobs.maxDegreeOfParallelism</c> (16
+    /// in this app's host.json), which bounds the blob-triggered invocations of an instance in Azure; keep the two equal.
+    /// Concurrent publishes share their transactions on the tag index's shared partitions, so more at once means fewer
+    /// storage calls each, up to what storage's CPU allows (docs/performance.md, "Bulk").
     /// </summary>
     [Range(1, 32)]
     public int BatchSize { get; set; } = 16;

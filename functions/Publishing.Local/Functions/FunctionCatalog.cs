@@ -12,8 +12,16 @@ namespace Publishing.Local.Functions;
 /// What the local host cannot serve stops it at start-up with every problem named, instead of failing at the first
 /// request. A test holds this catalog against the build's <c>functions.metadata</c>, which <c>func start</c> reads.
 /// </summary>
-internal sealed class FunctionCatalog(string routePrefix, IReadOnlyList<HttpFunction> httpFunctions, IReadOnlyList<BlobTriggerFunction> blobTriggerFunctions)
+internal sealed class FunctionCatalog(
+    string routePrefix,
+    IReadOnlyList<HttpFunction> httpFunctions,
+    IReadOnlyList<BlobTriggerFunction> blobTriggerFunctions,
+    IReadOnlyList<QueueTriggerFunction>? queueTriggerFunctions = null,
+    string queueMessageEncoding = "base64")
 {
+    /// <summary>host.json's <c>extensions.queues.messageEncoding</c>: whether queue messages are Base64-decoded for the function.</summary>
+    public bool DecodesQueueMessages { get; } = queueMessageEncoding != "none";
+
     /// <summary>How the Functions host names a function in its webhooks' <c>functionName</c> and its blob-trigger queue messages.</summary>
     public const string HostFunctionPrefix = "Host.Functions.";
 
@@ -24,6 +32,8 @@ internal sealed class FunctionCatalog(string routePrefix, IReadOnlyList<HttpFunc
     public IReadOnlyList<HttpFunction> HttpFunctions { get; } = httpFunctions;
 
     public IReadOnlyList<BlobTriggerFunction> BlobTriggerFunctions { get; } = blobTriggerFunctions;
+
+    public IReadOnlyList<QueueTriggerFunction> QueueTriggerFunctions { get; } = queueTriggerFunctions ?? [];
 
     /// <summary>The blob-triggered function a webhook call or queue message names (<c>Host.Functions.X</c>, or plain <c>X</c>).</summary>
     public BlobTriggerFunction? FindBlobTrigger(string? functionId)
@@ -44,13 +54,14 @@ internal sealed class FunctionCatalog(string routePrefix, IReadOnlyList<HttpFunc
     /// references in blob paths resolved against <paramref name="settings"/>.
     /// </summary>
     /// <exception cref="InvalidOperationException">A function the local host cannot serve, with every problem listed.</exception>
-    public static FunctionCatalog From(IEnumerable<FunctionMetadata> functions, IConfiguration settings, string routePrefix)
+    public static FunctionCatalog From(IEnumerable<FunctionMetadata> functions, IConfiguration settings, string routePrefix, string queueMessageEncoding = "base64")
     {
         ArgumentNullException.ThrowIfNull(functions);
         ArgumentNullException.ThrowIfNull(settings);
         var problems = new List<string>();
         var http = new List<HttpFunction>();
         var blobs = new List<BlobTriggerFunction>();
+        var queues = new List<QueueTriggerFunction>();
         foreach (var function in functions)
         {
             try
@@ -76,10 +87,14 @@ internal sealed class FunctionCatalog(string routePrefix, IReadOnlyList<HttpFunc
                 {
                     blobs.Add(BlobTriggerFunctionOf(function, trigger, settings));
                 }
+                else if (trigger.IsQueueTrigger)
+                {
+                    queues.Add(QueueTriggerFunctionOf(function, trigger, settings));
+                }
                 else
                 {
                     throw new NotSupportedException(
-                        $"has a {trigger.Type}; the local host runs HTTP and Event Grid blob triggers only. Extend Publishing.Local (Functions/FunctionCatalog.cs) to serve it.");
+                        $"has a {trigger.Type}; the local host runs HTTP, Event Grid blob and Storage queue triggers only. Extend Publishing.Local (Functions/FunctionCatalog.cs) to serve it.");
                 }
             }
             catch (Exception e) when (e is NotSupportedException or FormatException or InvalidOperationException)
@@ -88,7 +103,7 @@ internal sealed class FunctionCatalog(string routePrefix, IReadOnlyList<HttpFunc
             }
         }
 
-        foreach (var duplicate in http.Select(f => f.Name).Concat(blobs.Select(f => f.Name))
+        foreach (var duplicate in http.Select(f => f.Name).Concat(blobs.Select(f => f.Name)).Concat(queues.Select(f => f.Name))
                      .GroupBy(n => n, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
         {
             problems.Add($"Function name '{duplicate.Key}' is used {duplicate.Count()} times; function names are unique in an app.");
@@ -101,7 +116,7 @@ internal sealed class FunctionCatalog(string routePrefix, IReadOnlyList<HttpFunc
                 + string.Join(Environment.NewLine, problems.Select(p => "  - " + p)));
         }
 
-        return new FunctionCatalog(routePrefix, http, blobs);
+        return new FunctionCatalog(routePrefix, http, blobs, queues, queueMessageEncoding);
     }
 
     /// <summary>The <c>$return</c> HTTP output the worker SDK declares for functions returning an HTTP response.</summary>
@@ -133,6 +148,24 @@ internal sealed class FunctionCatalog(string routePrefix, IReadOnlyList<HttpFunc
             AuthorizationLevel = Enum.TryParse<AuthorizationLevel>(trigger.AuthLevel, ignoreCase: true, out var level)
                 ? level
                 : throw new FormatException($"has the authorization level '{trigger.AuthLevel}', which is not one of {string.Join(", ", Enum.GetNames<AuthorizationLevel>())}."),
+        };
+    }
+
+    private static QueueTriggerFunction QueueTriggerFunctionOf(FunctionMetadata function, BindingMetadata trigger, IConfiguration settings)
+    {
+        var queueName = AppSettingReferences.Resolve(
+            trigger.QueueName ?? throw new FormatException("has a queue trigger without a queue name."), settings);
+        if (!System.Text.RegularExpressions.Regex.IsMatch(queueName, StorageNames.ContainerOrQueue))
+        {
+            throw new FormatException($"watches the queue '{queueName}', which is not a valid queue name (lower case letters, digits and dashes, 3 to 63).");
+        }
+
+        return new QueueTriggerFunction
+        {
+            Name = function.Name,
+            TriggerParameter = trigger.Name,
+            QueueName = queueName,
+            Connection = string.IsNullOrEmpty(trigger.Connection) ? StorageConnection.Name : trigger.Connection,
         };
     }
 
@@ -206,4 +239,20 @@ internal enum AuthorizationLevel
     Function,
     System,
     Admin,
+}
+
+/// <summary>A Storage queue-triggered function: the queue it reads (app-setting references resolved) and its connection.</summary>
+internal sealed class QueueTriggerFunction
+{
+    public required string Name { get; init; }
+
+    /// <summary>The parameter the message binds to.</summary>
+    public required string TriggerParameter { get; init; }
+
+    public required string QueueName { get; init; }
+
+    /// <summary>Where the host parks a message that failed <c>maxDequeueCount</c> times: <c>&lt;queue&gt;-poison</c>.</summary>
+    public string PoisonQueueName => QueueName + "-poison";
+
+    public required string Connection { get; init; }
 }

@@ -42,11 +42,14 @@ internal sealed record BindingMetadata(
     string? Route,
     string? Path,
     string? Source,
-    string? Connection)
+    string? Connection,
+    string? QueueName = null)
 {
     public bool IsHttpTrigger => string.Equals(Type, "httpTrigger", StringComparison.OrdinalIgnoreCase);
 
     public bool IsBlobTrigger => string.Equals(Type, "blobTrigger", StringComparison.OrdinalIgnoreCase);
+
+    public bool IsQueueTrigger => string.Equals(Type, "queueTrigger", StringComparison.OrdinalIgnoreCase);
 }
 
 [JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true)]

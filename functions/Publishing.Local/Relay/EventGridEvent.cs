@@ -85,7 +85,66 @@ internal sealed record BlobCreatedEventData
 
 internal sealed record StorageDiagnostics(string BatchId);
 
+/// <summary>A <c>Microsoft.Storage.BlobDeleted</c> event in the Event Grid schema, as Event Grid writes it to a Storage queue.</summary>
+internal sealed record BlobDeletedGridEvent
+{
+    public const string BlobDeleted = "Microsoft.Storage.BlobDeleted";
+
+    public required string Id { get; init; }
+
+    public required string Topic { get; init; }
+
+    public required string Subject { get; init; }
+
+    public string EventType { get; init; } = BlobDeleted;
+
+    public required DateTimeOffset EventTime { get; init; }
+
+    public string DataVersion { get; init; } = string.Empty;
+
+    public string MetadataVersion { get; init; } = "1";
+
+    public required BlobDeletedEventData Data { get; init; }
+
+    /// <summary>The event Azure Storage raises when <paramref name="blobName"/> is deleted, noticed at <paramref name="noticed"/>.</summary>
+    public static BlobDeletedGridEvent For(string accountName, string container, string blobName, Uri blobUrl, DateTimeOffset noticed) => new()
+    {
+        Id = Guid.NewGuid().ToString(),
+        Topic = $"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/local/providers/Microsoft.Storage/storageAccounts/{accountName}",
+        Subject = BlobTriggers.BlobSubject.For(container, blobName),
+        EventTime = noticed.ToUniversalTime(),
+        Data = new BlobDeletedEventData
+        {
+            Api = "DeleteBlob",
+            RequestId = Guid.NewGuid().ToString(),
+            ContentType = "application/octet-stream",
+            BlobType = "BlockBlob",
+            Url = blobUrl.AbsoluteUri,
+            Sequencer = noticed.UtcTicks.ToString("x32", CultureInfo.InvariantCulture),
+            StorageDiagnostics = new StorageDiagnostics(Guid.NewGuid().ToString()),
+        },
+    };
+}
+
+internal sealed record BlobDeletedEventData
+{
+    public required string Api { get; init; }
+
+    public required string RequestId { get; init; }
+
+    public required string ContentType { get; init; }
+
+    public required string BlobType { get; init; }
+
+    public required string Url { get; init; }
+
+    public required string Sequencer { get; init; }
+
+    public required StorageDiagnostics StorageDiagnostics { get; init; }
+}
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(EventGridEvent))]
 [JsonSerializable(typeof(EventGridEvent[]))]
+[JsonSerializable(typeof(BlobDeletedGridEvent))]
 internal sealed partial class EventGridJson : JsonSerializerContext;

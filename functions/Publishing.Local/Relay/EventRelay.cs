@@ -31,6 +31,7 @@ internal sealed partial class EventRelay : BackgroundService
     private readonly IHttpClientFactory _httpClients;
     private readonly RelayOptions _options;
     private readonly TimeProvider _time;
+    private readonly Microsoft.Extensions.Configuration.IConfiguration _configuration;
     private readonly ILogger<EventRelay> _logger;
     private readonly SemaphoreSlim _deliverySlots;
 
@@ -43,6 +44,7 @@ internal sealed partial class EventRelay : BackgroundService
         IHttpClientFactory httpClients,
         IOptions<RelayOptions> options,
         TimeProvider time,
+        Microsoft.Extensions.Configuration.IConfiguration configuration,
         ILogger<EventRelay> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -54,6 +56,7 @@ internal sealed partial class EventRelay : BackgroundService
         _httpClients = httpClients;
         _options = options.Value;
         _time = time;
+        _configuration = configuration;
         _logger = logger;
         _deliverySlots = new SemaphoreSlim(_options.MaxConcurrentDeliveries);
     }
@@ -84,10 +87,14 @@ internal sealed partial class EventRelay : BackgroundService
         try
         {
             var baseAddress = await _target.GetBaseAddressAsync(stoppingToken);
+            var deletionsQueue = _options.DeletionsQueue ?? (_configuration[RelayOptions.DeletionsQueueSetting] is { Length: > 0 } name ? name : null);
             watches = [.. subscriptions.Select(s => new Watch(
                 s,
                 _accounts.Blobs(s.Connection),
-                new Uri(baseAddress, $"runtime/webhooks/blobs?functionName={Uri.EscapeDataString(s.FunctionId)}")))];
+                new Uri(baseAddress, $"runtime/webhooks/blobs?functionName={Uri.EscapeDataString(s.FunctionId)}"))
+            {
+                Deletions = deletionsQueue is null ? null : _accounts.Queues(s.Connection).GetQueueClient(deletionsQueue),
+            })];
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -180,9 +187,34 @@ internal sealed partial class EventRelay : BackgroundService
 
         foreach (var gone in watch.Records.Keys.Where(name => !present.Contains(name) && !watch.InFlight.ContainsKey(name)).ToList())
         {
+            // Delivered before forgotten: should the relay stop in between, the ledger still names the blob and the
+            // next start delivers the deletion (a repeated deletion is harmless, as Event Grid's repeats are).
+            await DeliverDeletionAsync(watch, gone, cancellationToken);
             watch.Records.TryRemove(gone, out _);
             await _ledger.ForgetAsync(watch.Subscription.FunctionName, gone, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Writes the <c>BlobDeleted</c> event to the deletions queue, Base64-encoded JSON as Event Grid writes queue messages.
+    /// Storage faults propagate: the blob stays in the ledger and the next poll tries again.
+    /// </summary>
+    private async Task DeliverDeletionAsync(Watch watch, string blobName, CancellationToken cancellationToken)
+    {
+        if (watch.Deletions is not { } queue)
+        {
+            return;
+        }
+
+        if (!watch.DeletionsQueueCreated)
+        {
+            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            watch.DeletionsQueueCreated = true;
+        }
+
+        var @event = BlobDeletedGridEvent.For(watch.AccountName, watch.Subscription.Container, blobName, watch.Container.GetBlobClient(blobName).Uri, _time.GetUtcNow());
+        await queue.SendMessageAsync(Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(@event, EventGridJson.Default.BlobDeletedGridEvent)), cancellationToken);
+        LogDeletionDelivered(watch.Subscription.Container, blobName, queue.Name);
     }
 
     private async Task DeliverAsync(Watch watch, string blobName, EventGridEvent @event, CancellationToken cancellationToken)
@@ -298,10 +330,18 @@ internal sealed partial class EventRelay : BackgroundService
         public ConcurrentDictionary<string, RelayRecord>? Records { get; set; }
 
         public ConcurrentDictionary<string, Task> InFlight { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Where the container's BlobDeleted events go; null when deletions are not relayed.</summary>
+        public Azure.Storage.Queues.QueueClient? Deletions { get; init; }
+
+        public bool DeletionsQueueCreated { get; set; }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Relaying blob drops in container '{Container}' to {Endpoint}")]
     private partial void LogWatching(string container, Uri endpoint);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Delivered BlobDeleted for {Container}/{Blob} to the queue '{Queue}'")]
+    private partial void LogDeletionDelivered(string container, string blob, string queue);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The app has no Event Grid-sourced blob trigger; the relay has nothing to watch")]
     private partial void LogNothingToWatch();

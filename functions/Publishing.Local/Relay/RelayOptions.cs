@@ -49,6 +49,17 @@ internal sealed class RelayOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The Storage queue that gets the watched containers' <c>Microsoft.Storage.BlobDeleted</c> events, as the Event Grid
+    /// subscription in <c>infra/app/event-subscription.bicep</c> delivers them in Azure. Unset: the app setting
+    /// <see cref="DeletionsQueueSetting"/>; neither: deletions are not relayed.
+    /// </summary>
+    [RegularExpression(StorageNames.ContainerOrQueue)]
+    public string? DeletionsQueue { get; set; }
+
+    /// <summary>The app setting the deletion-handling function reads its queue name from.</summary>
+    public const string DeletionsQueueSetting = "ArticleDeletionsQueue";
+
     [Range(1, 64)]
     public int MaxConcurrentDeliveries { get; set; } = 8;
 

@@ -235,7 +235,7 @@ internal sealed partial class WorkerHost(
         _ = process.Exited.ContinueWith(_ => channel.Close(new WorkerUnavailableException($"The worker process exited with code {process.Exited.Result} while starting.")), TaskScheduler.Default);
         await channel.InitializeAsync(_options.AppDirectory, cancellationToken);
         var functions = await channel.GetFunctionsAsync(_options.AppDirectory, cancellationToken);
-        var catalog = FunctionCatalog.From(functions.Select(ToMetadata), configuration, HostJson.ReadRoutePrefix(HostJsonPath()));
+        var catalog = FunctionCatalog.From(functions.Select(ToMetadata), configuration, HostJson.ReadRoutePrefix(HostJsonPath()), HostJson.ReadQueueMessageEncoding(HostJsonPath()));
         foreach (var function in functions)
         {
             await channel.LoadAsync(function, cancellationToken);

@@ -27,6 +27,7 @@ param storageNames {
   tagTable: string
   submissionTable: string
   commentTable: string
+  deletionsQueue: string
 }
 
 @description('Shown in page headers and titles (Publishing__SiteName).')
@@ -116,6 +117,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
     // %ArticlesContainer% in the blob trigger's path.
     ArticlesContainer: storageNames.articlesContainer
+    // %ArticleDeletionsQueue% of the queue trigger that unpublishes deleted files.
+    ArticleDeletionsQueue: storageNames.deletionsQueue
     // PublishingOptions, every property set: production never runs on a default meant for a laptop.
     Publishing__PublicBaseUrl: 'https://${functionApp.properties.defaultHostName}/'
     Publishing__SiteName: siteName

@@ -5,6 +5,8 @@ param location string = resourceGroup().location
 param tags object = {}
 param containers string[]
 param tables string[]
+@description('Queues to create (the host creates its own: the blob trigger\'s and the poison queues).')
+param queues string[] = []
 
 resource account 'Microsoft.Storage/storageAccounts@2024-01-01' = {
   name: name
@@ -53,6 +55,18 @@ resource storageTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2
   for table in tables: {
     parent: tableService
     name: table
+  }
+]
+
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2024-01-01' = {
+  parent: account
+  name: 'default'
+}
+
+resource storageQueues 'Microsoft.Storage/storageAccounts/queueServices/queues@2024-01-01' = [
+  for queue in queues: {
+    parent: queueService
+    name: queue
   }
 ]
 

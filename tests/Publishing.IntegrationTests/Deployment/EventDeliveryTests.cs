@@ -19,8 +19,7 @@ public sealed partial class EventDeliveryTests
     public async Task The_subscription_retries_for_a_day_then_dead_letters_to_a_container_with_the_topics_identity()
     {
         var template = ArmTemplate.Root(await BicepCli.EventSubscriptionTemplateAsync());
-        var subscription = Assert.Single(template.Resources("Microsoft.EventGrid/systemTopics/eventSubscriptions"));
-        var properties = subscription.Json["properties"]!;
+        var properties = Subscription(template, "WebHook");
 
         Assert.Equal(30, (int?)properties["retryPolicy"]?["maxDeliveryAttempts"]);
         Assert.Equal(1440, (int?)properties["retryPolicy"]?["eventTimeToLiveInMinutes"]);
@@ -40,7 +39,7 @@ public sealed partial class EventDeliveryTests
     public async Task The_subscription_delivers_finished_blobs_of_the_articles_container_to_a_webhook_url_kept_secret()
     {
         var template = ArmTemplate.Root(await BicepCli.EventSubscriptionTemplateAsync());
-        var properties = Assert.Single(template.Resources("Microsoft.EventGrid/systemTopics/eventSubscriptions")).Json["properties"]!;
+        var properties = Subscription(template, "WebHook");
 
         Assert.Equal("WebHook", (string?)properties["destination"]?["endpointType"]);
         Assert.Equal("param:webhookUrl", template.EvaluateString(properties["destination"]?["properties"]?["endpointUrl"]));
@@ -96,6 +95,48 @@ public sealed partial class EventDeliveryTests
             Assert.All(read, name => Assert.True(outputs.Contains(name), $"{hook} reads {name}, which main.bicep does not output."));
         }
     }
+
+    [Fact]
+    public async Task Deletions_of_the_articles_container_go_to_the_deletions_queue_with_the_topics_identity_retried_then_dead_lettered()
+    {
+        var template = ArmTemplate.Root(await BicepCli.EventSubscriptionTemplateAsync());
+        var properties = Subscription(template, "StorageQueue");
+
+        Assert.Equal(["Microsoft.Storage.BlobDeleted"], properties["filter"]?["includedEventTypes"]?.AsArray().Select(t => (string?)t));
+        Assert.Equal("/blobServices/default/containers/param:articlesContainer/", template.EvaluateString(properties["filter"]?["subjectBeginsWith"]));
+        var delivery = properties["deliveryWithResourceIdentity"];
+        Assert.Equal("SystemAssigned", (string?)delivery?["identity"]?["type"]);
+        Assert.Equal("Microsoft.Storage/storageAccounts/param:storageAccountName",
+            template.EvaluateString(delivery?["destination"]?["properties"]?["resourceId"]));
+        Assert.Equal("param:deletionsQueue", template.EvaluateString(delivery?["destination"]?["properties"]?["queueName"]));
+        Assert.Equal(30, (int?)properties["retryPolicy"]?["maxDeliveryAttempts"]);
+        Assert.Equal(1440, (int?)properties["retryPolicy"]?["eventTimeToLiveInMinutes"]);
+        Assert.Equal("param:deadLetterContainer",
+            template.EvaluateString(properties["deadLetterWithResourceIdentity"]?["deadLetterDestination"]?["properties"]?["blobContainerName"]));
+    }
+
+    [Fact]
+    public async Task Main_bicep_makes_the_deletions_queue_names_it_in_the_app_settings_and_tells_the_hooks()
+    {
+        var main = ArmTemplate.Root(await BicepCli.MainTemplateAsync());
+
+        var queues = main.Resources("Microsoft.Resources/deployments")
+            .Where(m => m.Evaluate("name") == "storage")
+            .SelectMany(m => Strings(m.Template.Evaluate(m.Json["properties"]?["parameters"]?["queues"]?["value"])));
+        Assert.Contains("article-deletions", queues);
+        Assert.Equal("article-deletions", main.EvaluateString(main.Output("AZURE_ARTICLE_DELETIONS_QUEUE")));
+        foreach (var hook in Hooks)
+        {
+            Assert.Contains("AZURE_ARTICLE_DELETIONS_QUEUE", File.ReadAllText(Path.Combine(BicepCli.InfraDirectory, "hooks", hook)), StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>The one subscription of the template that delivers to <paramref name="endpointType"/>.</summary>
+    private static JsonNode Subscription(ArmTemplate template, string endpointType) =>
+        Assert.Single(
+            template.Resources("Microsoft.EventGrid/systemTopics/eventSubscriptions"),
+            s => (string?)(s.Json["properties"]?["destination"] ?? s.Json["properties"]?["deliveryWithResourceIdentity"]?["destination"])?["endpointType"] == endpointType)
+        .Json["properties"]!;
 
     /// <summary>Parameters without a default: the hook must pass each.</summary>
     private static IEnumerable<string> RequiredParameters(JsonObject template) =>

@@ -14,6 +14,7 @@ public sealed partial class RoleAssignmentTests
     private const string StorageBlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
     private const string StorageBlobDataReader = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1";
     private const string StorageQueueDataContributor = "974c5e8b-45b9-4653-ba55-5f855dd0fb88";
+    private const string StorageQueueDataMessageSender = "c6a89b2d-59bc-44d0-9896-0f6e12d7b80a";
     private const string StorageTableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
     private const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
 
@@ -26,6 +27,7 @@ public sealed partial class RoleAssignmentTests
     private const string ArticlesContainer = "container articles";
     private const string DeadLetterContainer = "container eventgrid-deadletter";
     private const string ApplicationInsights = "Application Insights";
+    private const string DeletionsQueue = "queue article-deletions";
 
     /// <summary>What main.bicep passes as a principal id, as <see cref="ArmTemplate"/> evaluates it, and who that is.</summary>
     private static readonly Dictionary<string, string> Principals = new(StringComparer.Ordinal)
@@ -45,6 +47,7 @@ public sealed partial class RoleAssignmentTests
         new(AppIdentity, MonitoringMetricsPublisher, ApplicationInsights, Optional: false),
         new(Editors, StorageBlobDataContributor, ArticlesContainer, Optional: true),
         new(EventGridTopic, StorageBlobDataContributor, DeadLetterContainer, Optional: false),
+        new(EventGridTopic, StorageQueueDataMessageSender, DeletionsQueue, Optional: false),
         new(DeployingUser, StorageBlobDataReader, DeadLetterContainer, Optional: true),
     ];
 
@@ -109,6 +112,7 @@ public sealed partial class RoleAssignmentTests
         "" => "resource group",
         _ when StorageAccountId().IsMatch(scope) => StorageAccount,
         _ when ContainerId().Match(scope) is { Success: true } container => $"container {container.Groups["name"].Value}",
+        _ when QueueId().Match(scope) is { Success: true } queue => $"queue {queue.Groups["name"].Value}",
         _ when ApplicationInsightsId().IsMatch(scope) => ApplicationInsights,
         _ => scope,
     };
@@ -121,6 +125,9 @@ public sealed partial class RoleAssignmentTests
 
     [GeneratedRegex("^Microsoft.Storage/storageAccounts/[^/]+/blobServices/default/containers/(?<name>[^/]+)$")]
     private static partial Regex ContainerId();
+
+    [GeneratedRegex("^Microsoft.Storage/storageAccounts/[^/]+/queueServices/default/queues/(?<name>[^/]+)$")]
+    private static partial Regex QueueId();
 
     [GeneratedRegex("^Microsoft.Insights/components/[^/]+$", RegexOptions.IgnoreCase)]
     private static partial Regex ApplicationInsightsId();
@@ -135,6 +142,7 @@ public sealed partial class RoleAssignmentTests
             StorageBlobDataContributor => "Storage Blob Data Contributor",
             StorageBlobDataReader => "Storage Blob Data Reader",
             StorageQueueDataContributor => "Storage Queue Data Contributor",
+            StorageQueueDataMessageSender => "Storage Queue Data Message Sender",
             StorageTableDataContributor => "Storage Table Data Contributor",
             MonitoringMetricsPublisher => "Monitoring Metrics Publisher",
             _ => id,

@@ -110,7 +110,8 @@ public sealed class PublishingHarness : IAsyncDisposable
                 storage.Articles.DeleteAsync(cancellation),
                 storage.TagIndex.DeleteAsync(cancellation),
                 storage.Tags.DeleteAsync(cancellation),
-                storage.Submissions.DeleteAsync(cancellation));
+                storage.Submissions.DeleteAsync(cancellation),
+                storage.Comments.DeleteAsync(cancellation));
         }
         catch (Azure.RequestFailedException)
         {

@@ -13,6 +13,8 @@ public static class TestNames
         {
             ["AzureWebJobsStorage"] = Azurite.ConnectionString,
             ["ArticlesContainer"] = $"articles-{id}",
+            ["ArticleDeletionsQueue"] = $"deletions-{id}",
+            ["Test:DeletionsPoisonQueue"] = $"deletions-{id}-poison",
             ["Publishing:PublicBaseUrl"] = "http://localhost:7071/",
             // Tests see every change at once; ResponseCacheTests turns the cache on.
             ["Publishing:ResponseCacheDuration"] = "00:00:00",

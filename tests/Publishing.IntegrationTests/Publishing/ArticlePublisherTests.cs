@@ -346,6 +346,8 @@ public sealed class ArticlePublisherTests : IAsyncLifetime
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var app = new PublishingHarness(time: time);
         await app.DropAsync("orphan.md", "# Orphan\n\nText.\n");
+        // The claimant exists, as a file that claims a slug does: one that is gone would be a deletion, taken over at once.
+        await app.DropAsync("failed-for-good.md", "# Orphan\n\nNever published.\n");
         await app.Storage.EnsureCreatedAsync(Cancellation);
         Assert.NotNull(await app.Catalog.TryClaimAsync("orphan", "failed-for-good.md", Cancellation));
 

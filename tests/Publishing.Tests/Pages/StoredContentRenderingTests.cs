@@ -50,8 +50,11 @@ public sealed class StoredContentRenderingTests
         Assert.Equal("https://courier.example/news/articles/talks-resume", Meta(page, "og:url"));
         Assert.Equal("Evening Courier", Meta(page, "og:site_name"));
         Assert.Equal("https://courier.example/images/geneva.jpg", Meta(page, "og:image"));
-        Assert.Equal("https://courier.example/news/tags/diplomacy/feed", Single(page, "link[rel=alternate]").GetAttribute("href"));
-        Assert.Contains("Evening Courier", Single(page, "link[rel=alternate]").GetAttribute("title"), StringComparison.Ordinal);
+        var feeds = page.QuerySelectorAll("link[rel=alternate]");
+        Assert.Equal(
+            ["https://courier.example/news/feed", "https://courier.example/news/tags/diplomacy/feed"],
+            feeds.Select(f => f.GetAttribute("href")));
+        Assert.All(feeds, f => Assert.Contains("Evening Courier", f.GetAttribute("title"), StringComparison.Ordinal));
 
         using var json = JsonDocument.Parse(Single(page, "script[type='application/ld+json']").TextContent);
         var ld = json.RootElement;
