@@ -87,11 +87,11 @@ public sealed partial class ArticlePublisher
             using var work = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, held.Lost);
             var record = await catalog.GetAsync(slug, work.Token);
             var free = record is null || record.DeletedAt is not null;
-            if (free && await GetPropertiesAsync(candidate, work.Token) is { } properties)
+            if (free && await ReadAsync(candidate, work.Token) is ({ } parsed, { } version))
             {
                 LogHandOver(slug, deleted.Name, candidate.Name);
                 var previous = await submissions.GetAsync(candidate.Name, work.Token);
-                Logged(candidate.Name, await PublishLockedAsync(candidate, properties, previous?.Slug, work.Token));
+                Logged(candidate.Name, await PublishLockedAsync(candidate, version, parsed, previous?.Slug, work.Token));
             }
         }
 
