@@ -82,20 +82,6 @@ public sealed class ArticleCatalog(StorageLayout storage)
         }
     }
 
-    public async Task<bool> TryDeleteAsync(ArticleRecord record, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        try
-        {
-            await storage.Articles.DeleteEntityAsync(record.Slug, RowKey, record.ETag, cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.IsPreconditionFailed())
-        {
-            return false;
-        }
-    }
-
     private static TableEntity ToEntity(ArticleRecord record)
     {
         var entity = record.Listing is { } listing ? ListedArticleFields.ToEntity(record.Slug, RowKey, listing) : new TableEntity(record.Slug, RowKey);

@@ -49,7 +49,11 @@ public sealed partial class ArticlePublisher
         return Logged(file.Name, new PublishOutcome.Deleted(slug));
     }
 
-    /// <summary>Takes down what <paramref name="owner"/> published under <paramref name="slug"/>, leaving a tombstone record.</summary>
+    /// <summary>
+    /// Takes down what <paramref name="owner"/> published under <paramref name="slug"/> (its file deleted, turned into a
+    /// draft, or moved to another slug): listing entries first, then the page, then the record, which stays as a
+    /// tombstone, so that a different file taking the slug later starts without this article's comments.
+    /// </summary>
     private async Task WithdrawAsync(string? slug, string owner, CancellationToken cancellationToken)
     {
         if (slug is null || await catalog.GetAsync(slug, cancellationToken) is not { } record || record.Owner != owner || record.DeletedAt is not null)
@@ -66,7 +70,7 @@ public sealed partial class ArticlePublisher
         var tombstone = record with { Listing = null, SourceETag = "", IndexKey = "", DeletedAt = time.GetUtcNow() };
         if (await catalog.TryReplaceAsync(tombstone, cancellationToken) is null)
         {
-            throw new InvalidOperationException($"The record for '{slug}' changed while the deletion of '{owner}' was unpublishing it; retrying.");
+            throw new InvalidOperationException($"The record for '{slug}' changed while '{owner}' was being unpublished from it; retrying.");
         }
 
         Changed(slug, record.Listing is { } gone ? Partitions(gone.Tags) : []);

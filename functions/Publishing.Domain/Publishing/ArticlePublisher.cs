@@ -76,10 +76,10 @@ public sealed partial class ArticlePublisher(
         var article = ((ArticleParseResult.Parsed)parsed).Article;
         if (article.Draft)
         {
-            await UnpublishAsync(liveSlug, file.Name, cancellationToken);
+            await WithdrawAsync(liveSlug, file.Name, cancellationToken);
             if (article.Slug != liveSlug)
             {
-                await UnpublishAsync(article.Slug, file.Name, cancellationToken);
+                await WithdrawAsync(article.Slug, file.Name, cancellationToken);
             }
 
             await RecordAsync(file.Name, version, SubmissionState.Draft, slug: null, rejection: null, cancellationToken);
@@ -150,7 +150,7 @@ public sealed partial class ArticlePublisher(
 
         if (liveSlug is not null && liveSlug != article.Slug)
         {
-            await UnpublishAsync(liveSlug, file.Name, cancellationToken);
+            await WithdrawAsync(liveSlug, file.Name, cancellationToken);
         }
 
         await RecordAsync(file.Name, version, SubmissionState.Published, article.Slug, rejection: null, cancellationToken);
@@ -209,28 +209,6 @@ public sealed partial class ArticlePublisher(
     {
         await RecordAsync(name, version, SubmissionState.Rejected, liveSlug, rejection, cancellationToken);
         return new PublishOutcome.Rejected(rejection);
-    }
-
-    /// <summary>Takes down what <paramref name="owner"/> published under <paramref name="slug"/>: listings first, then the page, then the record.</summary>
-    private async Task UnpublishAsync(string? slug, string owner, CancellationToken cancellationToken)
-    {
-        if (slug is null || await catalog.GetAsync(slug, cancellationToken) is not { } record || record.Owner != owner)
-        {
-            return;
-        }
-
-        if (record.Listing is { } listed)
-        {
-            await tagIndex.RemoveAsync(record.IndexKey, Partitions(listed.Tags), cancellationToken);
-        }
-
-        await pages.DeleteArticleAsync(slug, cancellationToken);
-        if (!await catalog.TryDeleteAsync(record, cancellationToken))
-        {
-            throw new InvalidOperationException($"The record for '{slug}' changed while '{owner}' was unpublishing it; retrying.");
-        }
-
-        Changed(slug, record.Listing is { } gone ? Partitions(gone.Tags) : []);
     }
 
     /// <summary>

@@ -49,7 +49,9 @@ public sealed class SlugSuccession(StorageLayout storage, ArticleCatalog catalog
             return record;
         }
 
-        if (!IsMove(record.Owner, claimant.Name, deletedAt))
+        // The same file coming back (a draft published again, a slug moved back, a file re-created where it was) is the
+        // same article whenever it comes; another file is only if it is a move.
+        if (record.Owner != claimant.Name && !IsMove(record.Owner, claimant.Name, deletedAt))
         {
             await comments.PurgeAsync(record.Slug, cancellationToken);
         }

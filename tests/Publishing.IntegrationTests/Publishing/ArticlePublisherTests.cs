@@ -130,7 +130,9 @@ public sealed class ArticlePublisherTests : IAsyncLifetime
         Assert.Empty(await _app.ListingAsync("a"));
         Assert.Empty(await _app.ListingAsync("b"));
         Assert.Empty(await _app.ListingAsync(TagIndex.AllArticles));
-        Assert.Null(await _app.Catalog.GetAsync("story", Cancellation));
+        var tombstone = await _app.Catalog.GetAsync("story", Cancellation);
+        Assert.Null(tombstone?.Listing);
+        Assert.NotNull(tombstone?.DeletedAt);
         Assert.Equal(SubmissionState.Draft, (await _app.Submissions.GetAsync("story.md", Cancellation))?.State);
     }
 
@@ -190,7 +192,7 @@ public sealed class ArticlePublisherTests : IAsyncLifetime
 
         Assert.Equal("new-name", Assert.IsType<PublishOutcome.Published>(outcome).Slug);
         Assert.Null(await _app.PageAsync("old-name"));
-        Assert.Null(await _app.Catalog.GetAsync("old-name", Cancellation));
+        Assert.Null((await _app.Catalog.GetAsync("old-name", Cancellation))?.Listing); // a tombstone: see DeletionTests for who may take it
         Assert.Equal(["new-name"], await _app.ListingAsync("a"));
         Assert.IsType<PublishOutcome.Published>(await _app.DropAndPublishAsync("other.md", Markdown("Other", "a", "slug: old-name\n")));
     }

@@ -132,6 +132,44 @@ public sealed class DeletionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_different_file_taking_the_slug_of_an_article_turned_into_a_draft_starts_without_its_comments()
+    {
+        await _app.DropAndPublishAsync("drafted.md", Markdown("Drafted", "news", "slug: shared\n"));
+        await CommentAsync("shared", "About the drafted story");
+        await _app.DropAndPublishAsync("drafted.md", Markdown("Drafted", "news", "slug: shared\ndraft: true\n"));
+
+        Assert.IsType<PublishOutcome.Published>(await _app.DropAndPublishAsync("other.md", Markdown("Other", "news", "slug: shared\n")));
+
+        Assert.Empty(await CommentBodiesAsync("shared"));
+        Assert.Equal("other.md", (await _app.Catalog.GetAsync("shared", Cancellation))?.Owner);
+    }
+
+    [Fact]
+    public async Task A_draft_published_again_long_after_keeps_its_comments()
+    {
+        await _app.DropAndPublishAsync("paused.md", Markdown("Paused", "news"));
+        await CommentAsync("paused", "Before the pause");
+        await _app.DropAndPublishAsync("paused.md", Markdown("Paused", "news", "draft: true\n"));
+
+        _time.Advance(SlugSuccession.MoveWindow + TimeSpan.FromDays(30));
+        Assert.IsType<PublishOutcome.Published>(await _app.DropAndPublishAsync("paused.md", Markdown("Paused", "news")));
+
+        Assert.Equal(["Before the pause"], await CommentBodiesAsync("paused"));
+    }
+
+    [Fact]
+    public async Task A_different_file_taking_the_slug_an_article_moved_away_from_starts_without_its_comments()
+    {
+        await _app.DropAndPublishAsync("renamed.md", Markdown("Renamed", "news", "slug: before\n"));
+        await CommentAsync("before", "Under the first slug");
+        await _app.DropAndPublishAsync("renamed.md", Markdown("Renamed", "news", "slug: after\n"));
+
+        Assert.IsType<PublishOutcome.Published>(await _app.DropAndPublishAsync("newcomer.md", Markdown("Newcomer", "news", "slug: before\n")));
+
+        Assert.Empty(await CommentBodiesAsync("before"));
+    }
+
+    [Fact]
     public async Task A_file_moved_to_another_folder_deletion_first_is_published_once_under_its_slug_with_its_comments()
     {
         await _app.DropAndPublishAsync("inbox/moved.md", Markdown("Moved", "news"));
