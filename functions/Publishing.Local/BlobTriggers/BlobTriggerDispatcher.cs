@@ -30,21 +30,7 @@ internal sealed partial class BlobTriggerDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        FunctionCatalog catalog;
-        try
-        {
-            catalog = await worker.Catalog.WaitAsync(stoppingToken);
-        }
-        catch (Exception) when (!stoppingToken.IsCancellationRequested)
-        {
-            return; // the worker never loaded the app; the host reports why and stops
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-
-        if (catalog.BlobTriggerFunctions.Count == 0)
+        if (await worker.WaitForCatalogAsync(stoppingToken) is not { BlobTriggerFunctions.Count: > 0 } catalog)
         {
             return;
         }

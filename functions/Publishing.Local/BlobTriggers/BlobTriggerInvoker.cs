@@ -1,15 +1,11 @@
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using Google.Protobuf;
-using Microsoft.Extensions.Options;
 using Publishing.Local.Functions;
 using Publishing.Local.Worker;
 using Publishing.Local.Worker.Rpc;
 
 namespace Publishing.Local.BlobTriggers;
-
-/// <summary>A blob-triggered function reported failure for a blob (it threw, or was cancelled).</summary>
-internal sealed class FunctionInvocationException(string message) : Exception(message);
 
 /// <summary>
 /// Invokes a blob-triggered function in the worker as the Functions host does for an Event Grid-sourced trigger:
@@ -18,49 +14,38 @@ internal sealed class FunctionInvocationException(string message) : Exception(me
 /// <c>BlobTrigger</c>, <c>Uri</c>, the blob's <c>Metadata</c> and the values of the path's placeholders
 /// (<c>name</c>), strings as strings and the rest as JSON.
 /// </summary>
-internal sealed class BlobTriggerInvoker(WorkerHost worker, IOptions<WorkerOptions> options)
+internal sealed class BlobTriggerInvoker(WorkerHost worker)
 {
     public async Task InvokeAsync(BlobTriggerFunction function, BlobClient blob, IReadOnlyDictionary<string, string> metadata, IReadOnlyDictionary<string, string> bindingData, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(blob);
         ArgumentNullException.ThrowIfNull(bindingData);
-        var channel = await worker.WaitReadyAsync(options.Value.ReadyWait, cancellationToken)
-            ?? throw new WorkerUnavailableException("The function app's worker is not running.");
-        var request = new InvocationRequest
+        await worker.InvokeTriggerAsync(function.Name, request =>
         {
-            InvocationId = Guid.NewGuid().ToString(),
-            FunctionId = channel.FunctionIdOf(function.Name),
-            TraceContext = WorkerChannel.TraceContext(),
-        };
-        request.InputData.Add(new ParameterBinding
-        {
-            Name = function.TriggerParameter,
-            Data = new TypedData
+            request.InputData.Add(new ParameterBinding
             {
-                ModelBindingData = new ModelBindingData
+                Name = function.TriggerParameter,
+                Data = new TypedData
                 {
-                    Version = "1.0",
-                    Source = "AzureStorageBlobs",
-                    ContentType = "application/json",
-                    Content = ByteString.CopyFrom(JsonSerializer.SerializeToUtf8Bytes(
-                        new BlobReference(function.Connection, blob.BlobContainerName, blob.Name), BlobTriggerMessageJson.Default.BlobReference)),
+                    ModelBindingData = new ModelBindingData
+                    {
+                        Version = "1.0",
+                        Source = "AzureStorageBlobs",
+                        ContentType = "application/json",
+                        Content = ByteString.CopyFrom(JsonSerializer.SerializeToUtf8Bytes(
+                            new BlobReference(function.Connection, blob.BlobContainerName, blob.Name), BlobTriggerMessageJson.Default.BlobReference)),
+                    },
                 },
-            },
-        });
-        foreach (var (name, value) in bindingData)
-        {
-            request.TriggerMetadata[name == "blobTrigger" ? "BlobTrigger" : name] = new TypedData { String = value };
-        }
+            });
+            foreach (var (name, value) in bindingData)
+            {
+                request.TriggerMetadata[name == "blobTrigger" ? "BlobTrigger" : name] = new TypedData { String = value };
+            }
 
-        request.TriggerMetadata["Uri"] = new TypedData { Json = JsonSerializer.Serialize(blob.Uri.AbsoluteUri, BlobTriggerMessageJson.Default.String) };
-        request.TriggerMetadata["Metadata"] = new TypedData { Json = JsonSerializer.Serialize(metadata, BlobTriggerMessageJson.Default.IReadOnlyDictionaryStringString) };
-
-        var response = await channel.InvokeAsync(request, cancellationToken);
-        if (response.Result?.Status != StatusResult.Types.Status.Success)
-        {
-            throw new FunctionInvocationException($"{response.Result?.Status ?? StatusResult.Types.Status.Failure}: {WorkerChannel.Describe(response.Result)}");
-        }
+            request.TriggerMetadata["Uri"] = new TypedData { Json = JsonSerializer.Serialize(blob.Uri.AbsoluteUri, BlobTriggerMessageJson.Default.String) };
+            request.TriggerMetadata["Metadata"] = new TypedData { Json = JsonSerializer.Serialize(metadata, BlobTriggerMessageJson.Default.IReadOnlyDictionaryStringString) };
+        }, cancellationToken);
     }
 }
 

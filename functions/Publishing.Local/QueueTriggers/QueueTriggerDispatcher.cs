@@ -30,16 +30,7 @@ internal sealed partial class QueueTriggerDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        FunctionCatalog catalog;
-        try
-        {
-            catalog = await worker.Catalog.WaitAsync(stoppingToken);
-        }
-        catch (Exception) when (!stoppingToken.IsCancellationRequested)
-        {
-            return; // the worker never loaded the app; the host reports why and stops
-        }
-        catch (OperationCanceledException)
+        if (await worker.WaitForCatalogAsync(stoppingToken) is not { } catalog)
         {
             return;
         }

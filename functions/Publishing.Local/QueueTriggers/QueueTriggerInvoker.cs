@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Azure.Storage.Queues.Models;
-using Microsoft.Extensions.Options;
 using Publishing.Local.BlobTriggers;
 using Publishing.Local.Functions;
 using Publishing.Local.Worker;
@@ -14,34 +13,23 @@ namespace Publishing.Local.QueueTriggers;
 /// trigger parameter, and the message's properties as trigger metadata (<c>QueueTrigger</c>, <c>Id</c>,
 /// <c>PopReceipt</c>, <c>DequeueCount</c>, <c>InsertionTime</c>, <c>ExpirationTime</c>, <c>NextVisibleTime</c>).
 /// </summary>
-internal sealed class QueueTriggerInvoker(WorkerHost worker, IOptions<WorkerOptions> options)
+internal sealed class QueueTriggerInvoker(WorkerHost worker)
 {
     public async Task InvokeAsync(QueueTriggerFunction function, QueueMessage message, string text, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(message);
-        var channel = await worker.WaitReadyAsync(options.Value.ReadyWait, cancellationToken)
-            ?? throw new WorkerUnavailableException("The function app's worker is not running.");
-        var request = new InvocationRequest
+        await worker.InvokeTriggerAsync(function.Name, request =>
         {
-            InvocationId = Guid.NewGuid().ToString(),
-            FunctionId = channel.FunctionIdOf(function.Name),
-            TraceContext = WorkerChannel.TraceContext(),
-        };
-        request.InputData.Add(new ParameterBinding { Name = function.TriggerParameter, Data = new TypedData { String = text } });
-        request.TriggerMetadata["QueueTrigger"] = new TypedData { String = text };
-        request.TriggerMetadata["Id"] = new TypedData { String = message.MessageId };
-        request.TriggerMetadata["PopReceipt"] = new TypedData { String = message.PopReceipt };
-        request.TriggerMetadata["DequeueCount"] = new TypedData { Json = message.DequeueCount.ToString(CultureInfo.InvariantCulture) };
-        request.TriggerMetadata["InsertionTime"] = Time(message.InsertedOn);
-        request.TriggerMetadata["ExpirationTime"] = Time(message.ExpiresOn);
-        request.TriggerMetadata["NextVisibleTime"] = Time(message.NextVisibleOn);
-
-        var response = await channel.InvokeAsync(request, cancellationToken);
-        if (response.Result?.Status != StatusResult.Types.Status.Success)
-        {
-            throw new FunctionInvocationException($"{response.Result?.Status ?? StatusResult.Types.Status.Failure}: {WorkerChannel.Describe(response.Result)}");
-        }
+            request.InputData.Add(new ParameterBinding { Name = function.TriggerParameter, Data = new TypedData { String = text } });
+            request.TriggerMetadata["QueueTrigger"] = new TypedData { String = text };
+            request.TriggerMetadata["Id"] = new TypedData { String = message.MessageId };
+            request.TriggerMetadata["PopReceipt"] = new TypedData { String = message.PopReceipt };
+            request.TriggerMetadata["DequeueCount"] = new TypedData { Json = message.DequeueCount.ToString(CultureInfo.InvariantCulture) };
+            request.TriggerMetadata["InsertionTime"] = Time(message.InsertedOn);
+            request.TriggerMetadata["ExpirationTime"] = Time(message.ExpiresOn);
+            request.TriggerMetadata["NextVisibleTime"] = Time(message.NextVisibleOn);
+        }, cancellationToken);
     }
 
     private static TypedData Time(DateTimeOffset? time) =>

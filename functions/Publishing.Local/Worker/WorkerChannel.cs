@@ -10,6 +10,9 @@ namespace Publishing.Local.Worker;
 /// <summary>The worker is gone (it exited or its stream broke) while the host was waiting on it.</summary>
 internal sealed class WorkerUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
+/// <summary>A triggered function reported failure (it threw, or was cancelled).</summary>
+internal sealed class FunctionInvocationException(string message) : Exception(message);
+
 /// <summary>
 /// One worker's FunctionRpc event stream, seen from the host: requests written one at a time (gRPC forbids
 /// overlapping writes), each response matched to the request waiting for it, the worker's logs written to the

@@ -40,11 +40,55 @@ internal sealed partial class WorkerHost(
     /// <summary>The app's functions, once the first worker has loaded them; faulted (and the host stopped) if it never could.</summary>
     public Task<FunctionCatalog> Catalog => _catalog.Task;
 
+    /// <summary>
+    /// The app's functions, for a service that runs while the host does: null when the host stops first, or when the
+    /// worker never loaded the app (the host reports why and stops).
+    /// </summary>
+    public async Task<FunctionCatalog?> WaitForCatalogAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await Catalog.WaitAsync(stoppingToken);
+        }
+        catch (Exception) when (!stoppingToken.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The running worker's process id (for tests that kill it); null between workers.</summary>
     public int? ProcessId { get; private set; }
 
     /// <summary>How many workers have been started, the first included.</summary>
     public int Starts { get; private set; }
+
+    /// <summary>
+    /// Invokes a non-HTTP function in the ready worker (waiting up to <see cref="WorkerOptions.ReadyWait"/> for one):
+    /// a new invocation id and trace context, the bindings <paramref name="bind"/> adds, and an exception unless the
+    /// function succeeded, so the trigger's retries and poison queue apply as the host's do.
+    /// </summary>
+    public async Task InvokeTriggerAsync(string functionName, Action<InvocationRequest> bind, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bind);
+        var channel = await WaitReadyAsync(_options.ReadyWait, cancellationToken)
+            ?? throw new WorkerUnavailableException("The function app's worker is not running.");
+        var request = new InvocationRequest
+        {
+            InvocationId = Guid.NewGuid().ToString(),
+            FunctionId = channel.FunctionIdOf(functionName),
+            TraceContext = WorkerChannel.TraceContext(),
+        };
+        bind(request);
+        var response = await channel.InvokeAsync(request, cancellationToken);
+        if (response.Result?.Status != StatusResult.Types.Status.Success)
+        {
+            throw new FunctionInvocationException($"{response.Result?.Status ?? StatusResult.Types.Status.Failure}: {WorkerChannel.Describe(response.Result)}");
+        }
+    }
 
     /// <summary>The ready worker, waiting up to <paramref name="wait"/> for one that is starting; null if none is ready by then.</summary>
     public async ValueTask<WorkerChannel?> WaitReadyAsync(TimeSpan wait, CancellationToken cancellationToken)
