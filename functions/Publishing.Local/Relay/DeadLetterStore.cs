@@ -18,12 +18,12 @@ internal sealed class DeadLetterStore(BlobServiceClient hostStorage, IOptions<Re
     public string ContainerName => _container.Name;
 
     public async Task<string> WriteAsync(
-        RelaySubscription subscription, EventGridEvent @event, DeliveryFailure failure, CancellationToken cancellationToken)
+        RelaySubscription subscription, EventGridEvent<BlobCreatedEventData> @event, DeliveryFailure failure, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subscription);
         ArgumentNullException.ThrowIfNull(@event);
         ArgumentNullException.ThrowIfNull(failure);
-        var entry = JsonSerializer.SerializeToNode(@event, EventGridJson.Default.EventGridEvent)?.AsObject()
+        var entry = JsonSerializer.SerializeToNode(@event, EventGridJson.Default.EventGridEventBlobCreatedEventData)?.AsObject()
             ?? throw new InvalidOperationException("The event did not serialize to a JSON object.");
         entry["deadLetterReason"] = "MaxDeliveryAttemptsExceeded";
         entry["deliveryAttempts"] = failure.Attempts;

@@ -5,8 +5,11 @@ using Azure.Storage.Blobs.Models;
 
 namespace Publishing.Local.Relay;
 
-/// <summary>An event in the Event Grid schema, as Event Grid posts it to a webhook (in a JSON array).</summary>
-internal sealed record EventGridEvent
+/// <summary>
+/// An event in the Event Grid schema, as Event Grid posts it to a webhook (in a JSON array) or writes it to a Storage
+/// queue; <typeparamref name="TData"/> is the event type's <c>data</c>.
+/// </summary>
+internal sealed record EventGridEvent<TData>
 {
     public required string Id { get; init; }
 
@@ -22,20 +25,26 @@ internal sealed record EventGridEvent
 
     public string MetadataVersion { get; init; } = "1";
 
-    public required BlobCreatedEventData Data { get; init; }
+    public required TData Data { get; init; }
+}
 
+/// <summary>The events Azure Storage raises for the blobs of a container, as the relay makes them.</summary>
+internal static class BlobEvents
+{
     public const string BlobCreated = "Microsoft.Storage.BlobCreated";
 
+    public const string BlobDeleted = "Microsoft.Storage.BlobDeleted";
+
     /// <summary>The <c>Microsoft.Storage.BlobCreated</c> event Azure Storage would raise for this blob version.</summary>
-    public static EventGridEvent BlobCreatedFor(string accountName, string container, BlobItem blob, Uri blobUrl)
+    public static EventGridEvent<BlobCreatedEventData> CreatedFor(string accountName, string container, BlobItem blob, Uri blobUrl)
     {
         ArgumentNullException.ThrowIfNull(blob);
         var properties = blob.Properties;
         var written = properties.LastModified ?? properties.CreatedOn ?? DateTimeOffset.UtcNow;
-        return new EventGridEvent
+        return new EventGridEvent<BlobCreatedEventData>
         {
             Id = Guid.NewGuid().ToString(),
-            Topic = $"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/local/providers/Microsoft.Storage/storageAccounts/{accountName}",
+            Topic = Topic(accountName),
             Subject = BlobTriggers.BlobSubject.For(container, blob.Name),
             EventType = BlobCreated,
             EventTime = written.ToUniversalTime(),
@@ -56,8 +65,31 @@ internal sealed record EventGridEvent
         };
     }
 
+    /// <summary>The event Azure Storage raises when <paramref name="blobName"/> is deleted, noticed at <paramref name="noticed"/>.</summary>
+    public static EventGridEvent<BlobDeletedEventData> DeletedFor(string accountName, string container, string blobName, Uri blobUrl, DateTimeOffset noticed) => new()
+    {
+        Id = Guid.NewGuid().ToString(),
+        Topic = Topic(accountName),
+        Subject = BlobTriggers.BlobSubject.For(container, blobName),
+        EventType = BlobDeleted,
+        EventTime = noticed.ToUniversalTime(),
+        Data = new BlobDeletedEventData
+        {
+            Api = "DeleteBlob",
+            RequestId = Guid.NewGuid().ToString(),
+            ContentType = "application/octet-stream",
+            BlobType = "BlockBlob",
+            Url = blobUrl.AbsoluteUri,
+            Sequencer = noticed.UtcTicks.ToString("x32", CultureInfo.InvariantCulture),
+            StorageDiagnostics = new StorageDiagnostics(Guid.NewGuid().ToString()),
+        },
+    };
+
     /// <summary>ETags travel unquoted in Event Grid's <c>data.eTag</c>.</summary>
     public static string Unquoted(string? etag) => etag?.Trim('"') ?? string.Empty;
+
+    private static string Topic(string accountName) =>
+        $"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/local/providers/Microsoft.Storage/storageAccounts/{accountName}";
 }
 
 internal sealed record BlobCreatedEventData
@@ -85,47 +117,6 @@ internal sealed record BlobCreatedEventData
 
 internal sealed record StorageDiagnostics(string BatchId);
 
-/// <summary>A <c>Microsoft.Storage.BlobDeleted</c> event in the Event Grid schema, as Event Grid writes it to a Storage queue.</summary>
-internal sealed record BlobDeletedGridEvent
-{
-    public const string BlobDeleted = "Microsoft.Storage.BlobDeleted";
-
-    public required string Id { get; init; }
-
-    public required string Topic { get; init; }
-
-    public required string Subject { get; init; }
-
-    public string EventType { get; init; } = BlobDeleted;
-
-    public required DateTimeOffset EventTime { get; init; }
-
-    public string DataVersion { get; init; } = string.Empty;
-
-    public string MetadataVersion { get; init; } = "1";
-
-    public required BlobDeletedEventData Data { get; init; }
-
-    /// <summary>The event Azure Storage raises when <paramref name="blobName"/> is deleted, noticed at <paramref name="noticed"/>.</summary>
-    public static BlobDeletedGridEvent For(string accountName, string container, string blobName, Uri blobUrl, DateTimeOffset noticed) => new()
-    {
-        Id = Guid.NewGuid().ToString(),
-        Topic = $"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/local/providers/Microsoft.Storage/storageAccounts/{accountName}",
-        Subject = BlobTriggers.BlobSubject.For(container, blobName),
-        EventTime = noticed.ToUniversalTime(),
-        Data = new BlobDeletedEventData
-        {
-            Api = "DeleteBlob",
-            RequestId = Guid.NewGuid().ToString(),
-            ContentType = "application/octet-stream",
-            BlobType = "BlockBlob",
-            Url = blobUrl.AbsoluteUri,
-            Sequencer = noticed.UtcTicks.ToString("x32", CultureInfo.InvariantCulture),
-            StorageDiagnostics = new StorageDiagnostics(Guid.NewGuid().ToString()),
-        },
-    };
-}
-
 internal sealed record BlobDeletedEventData
 {
     public required string Api { get; init; }
@@ -144,7 +135,7 @@ internal sealed record BlobDeletedEventData
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(EventGridEvent))]
-[JsonSerializable(typeof(EventGridEvent[]))]
-[JsonSerializable(typeof(BlobDeletedGridEvent))]
+[JsonSerializable(typeof(EventGridEvent<BlobCreatedEventData>))]
+[JsonSerializable(typeof(EventGridEvent<BlobCreatedEventData>[]))]
+[JsonSerializable(typeof(EventGridEvent<BlobDeletedEventData>))]
 internal sealed partial class EventGridJson : JsonSerializerContext;

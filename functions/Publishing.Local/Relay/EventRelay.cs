@@ -167,14 +167,14 @@ internal sealed partial class EventRelay : BackgroundService
             await foreach (var blob in watch.Container.GetBlobsAsync(cancellationToken: cancellationToken))
             {
                 present.Add(blob.Name);
-                var etag = EventGridEvent.Unquoted(blob.Properties.ETag?.ToString());
+                var etag = BlobEvents.Unquoted(blob.Properties.ETag?.ToString());
                 if (watch.InFlight.ContainsKey(blob.Name)
                     || (watch.Records.TryGetValue(blob.Name, out var record) && record.ETag == etag))
                 {
                     continue;
                 }
 
-                var @event = EventGridEvent.BlobCreatedFor(watch.AccountName, watch.Subscription.Container, blob, watch.Container.GetBlobClient(blob.Name).Uri);
+                var @event = BlobEvents.CreatedFor(watch.AccountName, watch.Subscription.Container, blob, watch.Container.GetBlobClient(blob.Name).Uri);
                 var delivery = DeliverAsync(watch, blob.Name, @event, cancellationToken);
                 watch.InFlight[blob.Name] = delivery;
                 _ = delivery.ContinueWith(_ => watch.InFlight.TryRemove(blob.Name, out Task? _), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
@@ -212,12 +212,12 @@ internal sealed partial class EventRelay : BackgroundService
             watch.DeletionsQueueCreated = true;
         }
 
-        var @event = BlobDeletedGridEvent.For(watch.AccountName, watch.Subscription.Container, blobName, watch.Container.GetBlobClient(blobName).Uri, _time.GetUtcNow());
-        await queue.SendMessageAsync(Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(@event, EventGridJson.Default.BlobDeletedGridEvent)), cancellationToken);
+        var @event = BlobEvents.DeletedFor(watch.AccountName, watch.Subscription.Container, blobName, watch.Container.GetBlobClient(blobName).Uri, _time.GetUtcNow());
+        await queue.SendMessageAsync(Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(@event, EventGridJson.Default.EventGridEventBlobDeletedEventData)), cancellationToken);
         LogDeletionDelivered(watch.Subscription.Container, blobName, queue.Name);
     }
 
-    private async Task DeliverAsync(Watch watch, string blobName, EventGridEvent @event, CancellationToken cancellationToken)
+    private async Task DeliverAsync(Watch watch, string blobName, EventGridEvent<BlobCreatedEventData> @event, CancellationToken cancellationToken)
     {
         try
         {
@@ -230,7 +230,7 @@ internal sealed partial class EventRelay : BackgroundService
 
         try
         {
-            var body = JsonSerializer.SerializeToUtf8Bytes([@event], EventGridJson.Default.EventGridEventArray);
+            var body = JsonSerializer.SerializeToUtf8Bytes([@event], EventGridJson.Default.EventGridEventBlobCreatedEventDataArray);
             var client = _httpClients.CreateClient(HttpClientName);
             string lastError = string.Empty;
             int? lastStatus = null;
