@@ -97,14 +97,17 @@ public sealed class PublishingHarness : IAsyncDisposable
     public async Task<IReadOnlyList<string>> ListingAsync(string partition) =>
         (await TagIndex.ListAsync(partition, 1000, afterKey: null, TestContext.Current.CancellationToken)).Select(e => e.Article.Slug).ToList();
 
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Deletes the containers and tables an app wired like this one made. A test that points the app at storage that is
+    /// down, or makes it fail, may leave nothing to clean, or have the clean-up refused too.
+    /// </summary>
+    internal static async Task DeleteStorageAsync(StorageLayout storage, BlobContainerClient articles)
     {
         var cancellation = CancellationToken.None;
-        var storage = Storage;
         try
         {
             await Task.WhenAll(
-                Articles.DeleteIfExistsAsync(cancellationToken: cancellation),
+                articles.DeleteIfExistsAsync(cancellationToken: cancellation),
                 storage.Site.DeleteIfExistsAsync(cancellationToken: cancellation),
                 storage.Locks.DeleteIfExistsAsync(cancellationToken: cancellation),
                 storage.Articles.DeleteAsync(cancellation),
@@ -115,8 +118,12 @@ public sealed class PublishingHarness : IAsyncDisposable
         }
         catch (Azure.RequestFailedException)
         {
-            // A test that points the app at storage that is down leaves nothing to clean there.
         }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await DeleteStorageAsync(Storage, Articles);
 
         await _services.DisposeAsync();
     }

@@ -83,26 +83,8 @@ public sealed class TelemetryApp : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        var cancellation = CancellationToken.None;
-        var storage = Services.GetRequiredService<StorageLayout>();
-        try
-        {
-            await Task.WhenAll(
-                Articles.DeleteIfExistsAsync(cancellationToken: cancellation),
-                storage.Site.DeleteIfExistsAsync(cancellationToken: cancellation),
-                storage.Locks.DeleteIfExistsAsync(cancellationToken: cancellation),
-                storage.Articles.DeleteAsync(cancellation),
-                storage.TagIndex.DeleteAsync(cancellation),
-                storage.Tags.DeleteAsync(cancellation),
-                storage.Submissions.DeleteAsync(cancellation),
-                storage.Comments.DeleteAsync(cancellation));
-        }
-        catch (Azure.RequestFailedException)
-        {
-            // Storage made to fail by a test's faults may refuse the clean-up too.
-        }
-
-        await _host.StopAsync(cancellation);
+        await PublishingHarness.DeleteStorageAsync(Services.GetRequiredService<StorageLayout>(), Articles);
+        await _host.StopAsync(CancellationToken.None);
         _host.Dispose();
     }
 }
