@@ -45,6 +45,7 @@ internal static class LocalHostServiceCollectionExtensions
         services.AddSingleton<DeadLetterStore>();
         services.AddSingleton<WebhookTarget>();
         services.AddHttpClient(EventRelay.HttpClientName);
+        services.AddSingleton<BlobChanges>();
         services.AddHostedService<EventRelay>();
         return services;
     }

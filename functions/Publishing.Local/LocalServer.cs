@@ -29,6 +29,9 @@ internal sealed class LocalServerSetup
 
     public LocalSettings LocalSettings { get; init; } = LocalSettings.Load();
 
+    /// <summary>Settings beneath everything else: what <c>serve</c> does unless told otherwise.</summary>
+    public IReadOnlyDictionary<string, string?> Defaults { get; init; } = new Dictionary<string, string?>();
+
     /// <summary>Loggers added to the host's (tests keep what the host and its worker logged, to show when they fail).</summary>
     public IReadOnlyList<ILoggerProvider> LoggerProviders { get; init; } = [];
 }
@@ -39,7 +42,7 @@ internal sealed class LocalServerSetup
 /// routed by the functions the worker reports and forwarded to it, and the blob webhook, the blob-trigger
 /// dispatcher and the event relay turn Azurite drops into blob-trigger invocations.
 /// </summary>
-internal static class LocalServer
+internal static partial class LocalServer
 {
     /// <summary>Setting sections that configure this host and are not passed to the worker.</summary>
     private static readonly string[] HostSections = [WorkerOptions.SectionName, LocalHostOptions.SectionName, RelayOptions.SectionName];
@@ -54,14 +57,18 @@ internal static class LocalServer
             ContentRootPath = setup.LocalSettings.RepositoryRoot ?? Directory.GetCurrentDirectory(),
         });
         setup.LocalSettings.AddBeneath(builder.Configuration);
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = setup.Defaults });
         builder.Configuration.AddInMemoryCollection(setup.Settings);
         // Loopback only unless told otherwise: "localhost" binds 127.0.0.1 and [::1], nothing another machine can reach.
         var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey];
         if (string.IsNullOrEmpty(urls))
         {
             urls = $"http://localhost:{setup.LocalSettings.HttpPort}";
-            builder.WebHost.UseUrls(urls);
         }
+
+        var relayEnabled = builder.Configuration.GetValue(ConfigurationPath.Combine(RelayOptions.SectionName, nameof(RelayOptions.Enabled)), defaultValue: true);
+        var blobEndpoint = relayEnabled ? BlobEndpointOf(builder.Configuration) : null;
+        builder.WebHost.UseUrls(blobEndpoint is null ? urls : $"{urls};{blobEndpoint.GetLeftPart(UriPartial.Authority)}");
 
         builder.Logging.AddSimpleConsole(console =>
         {
@@ -96,9 +103,13 @@ internal static class LocalServer
             });
         }
 
-        if (builder.Configuration.GetValue(ConfigurationPath.Combine(RelayOptions.SectionName, nameof(RelayOptions.Enabled)), defaultValue: true))
+        if (relayEnabled)
         {
             builder.Services.AddEventRelay(builder.Configuration, services => RelaySubscriptions.FromCatalog(services.GetRequiredService<WorkerHost>().Catalog));
+            if (blobEndpoint is not null)
+            {
+                builder.Services.AddSingleton<BlobEndpointProxy>();
+            }
         }
 
         var app = builder.Build();
@@ -114,6 +125,14 @@ internal static class LocalServer
             && urls.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(u => !IsLoopback(u)) is { } exposed)
         {
             LogExposed(app.Logger, exposed);
+        }
+
+        if (blobEndpoint is not null)
+        {
+            // Its own port, answered before anything of the app's: a storage client talks to it as to Azurite.
+            var proxy = app.Services.GetRequiredService<BlobEndpointProxy>();
+            app.MapWhen(context => context.Connection.LocalPort == blobEndpoint.Port, branch => branch.Run(proxy.ForwardAsync));
+            LogBlobEndpoint(app.Logger, blobEndpoint);
         }
 
         app.UseMiddleware<HostHeaderCheck>();
@@ -161,6 +180,29 @@ internal static class LocalServer
     private static bool IsHostSetting(string key) =>
         string.Equals(key, WebHostDefaults.ServerUrlsKey, StringComparison.OrdinalIgnoreCase)
         || HostSections.Any(section => key.StartsWith(section + ConfigurationPath.KeyDelimiter, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// <see cref="RelayOptions.BlobEndpoint"/>, checked: an <c>http://</c> loopback address with a port of its own, as
+    /// Azurite's own endpoints are; anything else would expose the storage account or shadow the app.
+    /// </summary>
+    private static Uri? BlobEndpointOf(ConfigurationManager configuration)
+    {
+        var setting = ConfigurationPath.Combine(RelayOptions.SectionName, nameof(RelayOptions.BlobEndpoint));
+        if (configuration[setting] is not { Length: > 0 } value)
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var endpoint) || endpoint.Scheme != Uri.UriSchemeHttp || !endpoint.IsLoopback || endpoint.IsDefaultPort)
+        {
+            throw new OptionsValidationException(setting, typeof(RelayOptions), [$"{setting} must be an http:// loopback address with a port (http://127.0.0.1:10010/devstoreaccount1), not '{value}'."]);
+        }
+
+        return endpoint;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Azurite's Blob service is also at {BlobEndpoint}: files written or deleted through it reach the app at once")]
+    private static partial void LogBlobEndpoint(ILogger logger, Uri blobEndpoint);
 
     /// <summary>Whether a URL the host listens on is reachable from this machine only.</summary>
     private static bool IsLoopback(string url) =>

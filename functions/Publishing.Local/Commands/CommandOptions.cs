@@ -59,6 +59,11 @@ internal static class CommandOptions
     /// <summary>An option that takes no value.</summary>
     public static Option<bool> Flag(string name, string description) => new(name) { Description = description };
 
+    /// <summary>For the commands that upload articles: past the running app's blob endpoint, as other tools upload.</summary>
+    public static Option<bool> Direct() => Flag(
+        "--direct",
+        "Upload straight to Azurite, not through the running app's blob endpoint (Relay:BlobEndpoint); the relay's sweep then finds the files, as it finds what other tools upload");
+
     /// <summary>An optional text value.</summary>
     public static Option<string?> Text(string name, string description, string helpName) => new(name)
     {

@@ -67,6 +67,8 @@ internal sealed class DropCommand : Command
 
     private readonly Option<int> _parallel = CommandOptions.Number("--parallel", "Uploads, and outcome checks, at once", 8, 1, 64);
 
+    private readonly Option<bool> _direct = CommandOptions.Direct();
+
     public DropCommand(CommandContext context)
         : base("drop", "Upload article files and folders to the articles container; with --wait, print what became of each and the files/s of the whole import. "
             + "Exit code: 0 published or draft, 3 any rejected, 1 failed.")
@@ -81,6 +83,7 @@ internal sealed class DropCommand : Command
         Options.Add(_target);
         Options.Add(_timeout);
         Options.Add(_parallel);
+        Options.Add(_direct);
         Validators.Add(result =>
         {
             if (result.GetValue(_as) is not null && result.GetValue(_paths) is { Length: > 1 })
@@ -101,7 +104,8 @@ internal sealed class DropCommand : Command
             parsed.GetValue(_target)!,
             parsed.GetSeconds(_timeout),
             parsed.GetValue(_key) is { Length: > 0 } key ? key : Environment.GetEnvironmentVariable(KeyVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null,
-            parsed.GetValue(_parallel));
+            parsed.GetValue(_parallel),
+            parsed.GetValue(_direct));
     }
 
     public async Task<int> DropAsync(DropRequest request, CancellationToken cancellationToken)
@@ -126,7 +130,7 @@ internal sealed class DropCommand : Command
             return 1;
         }
 
-        var container = ArticleDrops.Container(_context.BuildConfiguration());
+        var (container, through) = await ArticleDrops.ContainerAsync(_context.BuildConfiguration(), request.Direct, cancellationToken);
         try
         {
             await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
@@ -136,6 +140,11 @@ internal sealed class DropCommand : Command
             console.WriteLine($"Could not upload to {container.Uri}: {e.Message}", Tone.Bad);
             console.WriteLine("Is Azurite running? ./run.sh starts it (or reuses one on 127.0.0.1:10000-10002).");
             return 1;
+        }
+
+        if (through is not null)
+        {
+            console.WriteLine($"Uploading through the app's blob endpoint ({through}): each file reaches the app as it lands.");
         }
 
         var results = files.Select(f => new DropResult(f)).ToArray();
@@ -387,7 +396,7 @@ internal sealed class DropCommand : Command
 /// <param name="Paths">Files and folders.</param>
 /// <param name="BlobName">The blob name of the one file dropped, instead of its file name.</param>
 /// <param name="FunctionKey">Sent as <c>x-functions-key</c> when reading outcomes; null for a host that checks no keys.</param>
-internal sealed record DropRequest(IReadOnlyList<string> Paths, string? BlobName, bool Wait, Uri Target, TimeSpan Timeout, string? FunctionKey, int Parallel);
+internal sealed record DropRequest(IReadOnlyList<string> Paths, string? BlobName, bool Wait, Uri Target, TimeSpan Timeout, string? FunctionKey, int Parallel, bool Direct = false);
 
 /// <summary>A file to drop and the blob name it gets.</summary>
 internal sealed record DropFile(string Path, string BlobName);

@@ -25,6 +25,7 @@ internal sealed class MeasureDropsCommand : Command
     private readonly Option<int> _concurrency = CommandOptions.Number("--concurrency", "Drops at once", 1, 1, 64);
     private readonly Option<bool> _edits = CommandOptions.Flag("--edits", "Time re-uploads of published articles until their page shows the change");
     private readonly Option<int> _timeout = CommandOptions.Seconds("--timeout", "Longest wait for one page", 30, 1, 600);
+    private readonly Option<bool> _direct = CommandOptions.Direct();
 
     public MeasureDropsCommand(CommandContext context)
         : base("measure-drops", "Time drop -> published page against a running app; prints p50, p95, max and mean. With --edits, time re-uploads of published articles until their page shows the change.")
@@ -37,11 +38,12 @@ internal sealed class MeasureDropsCommand : Command
         Options.Add(_edits);
         Options.Add(_target);
         Options.Add(_timeout);
+        Options.Add(_direct);
         SetAction((parsed, cancellationToken) => MeasureAsync(
-            parsed.GetValue(_count), parsed.GetValue(_concurrency), parsed.GetValue(_edits), parsed.GetValue(_target)!, parsed.GetSeconds(_timeout), cancellationToken));
+            parsed.GetValue(_count), parsed.GetValue(_concurrency), parsed.GetValue(_edits), parsed.GetValue(_target)!, parsed.GetSeconds(_timeout), parsed.GetValue(_direct), cancellationToken));
     }
 
-    private async Task<int> MeasureAsync(int count, int concurrency, bool edits, Uri target, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<int> MeasureAsync(int count, int concurrency, bool edits, Uri target, TimeSpan timeout, bool direct, CancellationToken cancellationToken)
     {
         var console = _context.Console;
         using var http = new HttpClient { BaseAddress = target, Timeout = TimeSpan.FromSeconds(10) };
@@ -56,10 +58,11 @@ internal sealed class MeasureDropsCommand : Command
         }
 
         var run = DateTimeOffset.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..4];
-        var container = ArticleDrops.Container(_context.BuildConfiguration());
+        var (container, through) = await ArticleDrops.ContainerAsync(_context.BuildConfiguration(), direct, cancellationToken);
         await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         var what = edits ? "edits of published articles" : "new articles";
-        console.WriteLine($"Dropping {count} {what} into '{container.Name}' ({concurrency} at a time) and polling {target}articles/<slug> every {PollEvery.TotalMilliseconds:0} ms...");
+        var how = through is null ? "straight to Azurite" : $"through the app's blob endpoint {through}";
+        console.WriteLine($"Dropping {count} {what} into '{container.Name}' {how} ({concurrency} at a time) and polling {target}articles/<slug> every {PollEvery.TotalMilliseconds:0} ms...");
 
         var times = new ConcurrentBag<double>();
         var failures = 0;

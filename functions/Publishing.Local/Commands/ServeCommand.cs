@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Publishing.Local.Relay;
 using Publishing.Local.Worker;
 
 namespace Publishing.Local.Commands;
@@ -52,7 +54,14 @@ internal sealed class ServeCommand : Command
     /// <summary>Runs the local host with configuration arguments as ASP.NET Core reads them (<c>--urls http://localhost:7080</c>).</summary>
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
-        var app = LocalServer.Build(new LocalServerSetup { Args = args });
+        var app = LocalServer.Build(new LocalServerSetup
+        {
+            Args = args,
+            Defaults = new Dictionary<string, string?>
+            {
+                [ConfigurationPath.Combine(RelayOptions.SectionName, nameof(RelayOptions.BlobEndpoint))] = RelayOptions.DefaultBlobEndpoint,
+            },
+        });
         await using (app)
         {
             var worker = app.Services.GetRequiredService<WorkerHost>();

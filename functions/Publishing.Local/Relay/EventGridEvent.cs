@@ -1,4 +1,5 @@
 using System.Globalization;
+using Azure;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Azure.Storage.Blobs.Models;
@@ -40,12 +41,29 @@ internal static class BlobEvents
     {
         ArgumentNullException.ThrowIfNull(blob);
         var properties = blob.Properties;
-        var written = properties.LastModified ?? properties.CreatedOn ?? DateTimeOffset.UtcNow;
+        return CreatedFor(
+            accountName,
+            container,
+            blob.Name,
+            new BlobVersion(properties.ETag, properties.ContentType, properties.ContentLength, properties.LastModified ?? properties.CreatedOn),
+            blobUrl);
+    }
+
+    /// <summary>The same event, for a blob whose properties were read on their own (after a write through the blob endpoint).</summary>
+    public static EventGridEvent<BlobCreatedEventData> CreatedFor(string accountName, string container, string blobName, BlobProperties properties, Uri blobUrl)
+    {
+        ArgumentNullException.ThrowIfNull(properties);
+        return CreatedFor(accountName, container, blobName, new BlobVersion(properties.ETag, properties.ContentType, properties.ContentLength, properties.LastModified), blobUrl);
+    }
+
+    private static EventGridEvent<BlobCreatedEventData> CreatedFor(string accountName, string container, string blobName, BlobVersion properties, Uri blobUrl)
+    {
+        var written = properties.LastModified ?? DateTimeOffset.UtcNow;
         return new EventGridEvent<BlobCreatedEventData>
         {
             Id = Guid.NewGuid().ToString(),
             Topic = Topic(accountName),
-            Subject = BlobTriggers.BlobSubject.For(container, blob.Name),
+            Subject = BlobTriggers.BlobSubject.For(container, blobName),
             EventType = BlobCreated,
             EventTime = written.ToUniversalTime(),
             Data = new BlobCreatedEventData
@@ -87,6 +105,9 @@ internal static class BlobEvents
 
     /// <summary>ETags travel unquoted in Event Grid's <c>data.eTag</c>.</summary>
     public static string Unquoted(string? etag) => etag?.Trim('"') ?? string.Empty;
+
+    /// <summary>The properties of one blob version an event describes.</summary>
+    private readonly record struct BlobVersion(ETag? ETag, string? ContentType, long? ContentLength, DateTimeOffset? LastModified);
 
     private static string Topic(string accountName) =>
         $"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/local/providers/Microsoft.Storage/storageAccounts/{accountName}";

@@ -13,17 +13,22 @@ using Publishing.Local.Configuration;
 namespace Publishing.Local.Relay;
 
 /// <summary>
-/// Makes blob drops in Azurite reach the host the way Event Grid makes them reach it in Azure. Every
-/// <see cref="RelayOptions.PollInterval"/> it lists each watched container, compares each blob's ETag with the
-/// <see cref="RelayLedger"/>, and posts a <c>Microsoft.Storage.BlobCreated</c> event for every version not yet
-/// delivered to <c>/runtime/webhooks/blobs?functionName=Host.Functions.&lt;name&gt;</c>. Failed deliveries are
-/// retried with exponential backoff and, after <see cref="RelayOptions.MaxDeliveryAttempts"/>, dead-lettered.
+/// Makes blob drops in Azurite reach the host the way Event Grid makes them reach it in Azure. It posts a
+/// <c>Microsoft.Storage.BlobCreated</c> event for every blob version not yet delivered to
+/// <c>/runtime/webhooks/blobs?functionName=Host.Functions.&lt;name&gt;</c>, and writes <c>Microsoft.Storage.BlobDeleted</c>
+/// events to the deletions queue. It learns of changes two ways: at once, from <see cref="BlobChanges"/>, for what is
+/// written through <see cref="BlobEndpointProxy"/>; and by sweeping each watched container, one page of
+/// <see cref="RelayOptions.ListPageSize"/> blobs every <see cref="RelayOptions.PollInterval"/>, comparing each blob's
+/// ETag with the <see cref="RelayLedger"/>, for what other tools write straight to Azurite and what was dropped while
+/// nothing ran. A poll therefore costs about the same in a container of a hundred files or of fifty thousand. Failed
+/// deliveries are retried with exponential backoff and, after <see cref="RelayOptions.MaxDeliveryAttempts"/>, dead-lettered.
 /// </summary>
 internal sealed partial class EventRelay : BackgroundService
 {
     public const string HttpClientName = "event-relay";
 
     private readonly RelaySubscriptions _subscriptions;
+    private readonly BlobChanges _changes;
     private readonly StorageAccounts _accounts;
     private readonly RelayLedger _ledger;
     private readonly DeadLetterStore _deadLetters;
@@ -37,6 +42,7 @@ internal sealed partial class EventRelay : BackgroundService
 
     public EventRelay(
         RelaySubscriptions subscriptions,
+        BlobChanges changes,
         StorageAccounts accounts,
         RelayLedger ledger,
         DeadLetterStore deadLetters,
@@ -49,6 +55,7 @@ internal sealed partial class EventRelay : BackgroundService
     {
         ArgumentNullException.ThrowIfNull(options);
         _subscriptions = subscriptions;
+        _changes = changes;
         _accounts = accounts;
         _ledger = ledger;
         _deadLetters = deadLetters;
@@ -106,6 +113,7 @@ internal sealed partial class EventRelay : BackgroundService
             LogWatching(watch.Subscription.Container, watch.Endpoint);
         }
 
+        var changes = FollowChangesAsync(watches, stoppingToken);
         var storageDown = false;
         try
         {
@@ -142,12 +150,14 @@ internal sealed partial class EventRelay : BackgroundService
             // Stopping; deliveries in flight end below and are made again on the next start.
         }
 
+        await changes;
         await Task.WhenAll(watches.SelectMany(w => w.InFlight.Values));
     }
 
     /// <summary>
-    /// The wait before the next poll: <see cref="RelayOptions.PollInterval"/>, stretched so that listing (which
-    /// costs the relay and Azurite time in proportion to the number of blobs) takes at most a tenth of the time.
+    /// The wait before the next poll: <see cref="RelayOptions.PollInterval"/>, stretched so that listing takes at most
+    /// a tenth of the time (Azurite scans a container's blobs for every list call, so even one page costs more in a
+    /// very large container).
     /// </summary>
     private TimeSpan PauseAfter(TimeSpan poll) => TimeSpan.FromTicks(Math.Max(_options.PollInterval.Ticks, poll.Ticks * 9));
 
@@ -157,41 +167,196 @@ internal sealed partial class EventRelay : BackgroundService
         base.Dispose();
     }
 
+    /// <summary>
+    /// Lists the next page of the container and delivers every blob version in it not yet delivered. A page covers a
+    /// range of names (listings come in name order); a blob the ledger names in that range but the page does not is
+    /// gone, once a look at the blob itself agrees, and its deletion is delivered.
+    /// </summary>
     private async Task PollAsync(Watch watch, CancellationToken cancellationToken)
     {
-        watch.Records ??= new ConcurrentDictionary<string, RelayRecord>(
-            await _ledger.LoadAsync(watch.Subscription.FunctionName, cancellationToken), StringComparer.Ordinal);
-        var present = new HashSet<string>(StringComparer.Ordinal);
+        var records = await RecordsAsync(watch, cancellationToken);
+        Page<BlobItem>? page = null;
         try
         {
-            await foreach (var blob in watch.Container.GetBlobsAsync(cancellationToken: cancellationToken))
+            await foreach (var listed in watch.Container.GetBlobsAsync(cancellationToken: cancellationToken).AsPages(watch.Marker, _options.ListPageSize))
             {
-                present.Add(blob.Name);
-                var etag = BlobEvents.Unquoted(blob.Properties.ETag?.ToString());
-                if (watch.InFlight.ContainsKey(blob.Name)
-                    || (watch.Records.TryGetValue(blob.Name, out var record) && record.ETag == etag))
-                {
-                    continue;
-                }
-
-                var @event = BlobEvents.CreatedFor(watch.AccountName, watch.Subscription.Container, blob, watch.Container.GetBlobClient(blob.Name).Uri);
-                var delivery = DeliverAsync(watch, blob.Name, @event, cancellationToken);
-                watch.InFlight[blob.Name] = delivery;
-                _ = delivery.ContinueWith(_ => watch.InFlight.TryRemove(blob.Name, out Task? _), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                page = listed;
+                break;
             }
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
+            watch.RestartSweep();
             return; // the container does not exist yet: nothing dropped
         }
 
-        foreach (var gone in watch.Records.Keys.Where(name => !present.Contains(name) && !watch.InFlight.ContainsKey(name)).ToList())
+        if (page is null)
         {
-            // Delivered before forgotten: should the relay stop in between, the ledger still names the blob and the
-            // next start delivers the deletion (a repeated deletion is harmless, as Event Grid's repeats are).
-            await DeliverDeletionAsync(watch, gone, cancellationToken);
-            watch.Records.TryRemove(gone, out _);
-            await _ledger.ForgetAsync(watch.Subscription.FunctionName, gone, cancellationToken);
+            return;
+        }
+
+        var listedNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var blob in page.Values)
+        {
+            listedNames.Add(blob.Name);
+            if (!records.TryGetValue(blob.Name, out var record) || record.ETag != BlobEvents.Unquoted(blob.Properties.ETag?.ToString()))
+            {
+                StartDelivery(watch, blob.Name, BlobEvents.CreatedFor(watch.AccountName, watch.Subscription.Container, blob, watch.Container.GetBlobClient(blob.Name).Uri), cancellationToken);
+            }
+        }
+
+        var more = !string.IsNullOrEmpty(page.ContinuationToken);
+        // The page's range: after the previous page's last name, up to its own last name, or to the end for the last page.
+        // A page with more to come but no blobs in it (Azure can answer so) bounds nothing.
+        var after = watch.SweptUpTo;
+        var upTo = more ? (page.Values.Count > 0 ? page.Values[^1].Name : null) : null;
+        if (!more || upTo is not null)
+        {
+            foreach (var name in records.Keys.Where(name =>
+                         (after is null || string.CompareOrdinal(name, after) > 0)
+                         && (upTo is null || string.CompareOrdinal(name, upTo) <= 0)
+                         && !listedNames.Contains(name)
+                         && !watch.InFlight.ContainsKey(name)).ToList())
+            {
+                // Written since the listing (through the blob endpoint), or listed out of the order assumed: not gone.
+                if (!await watch.Container.GetBlobClient(name).ExistsAsync(cancellationToken))
+                {
+                    await RelayDeletionAsync(watch, name, cancellationToken);
+                }
+            }
+        }
+
+        if (more)
+        {
+            watch.Marker = page.ContinuationToken;
+            watch.SweptUpTo = upTo ?? watch.SweptUpTo;
+        }
+        else
+        {
+            watch.RestartSweep();
+        }
+    }
+
+    /// <summary>What the blob endpoint saw written or deleted, delivered as it comes, in order, for as long as the relay runs.</summary>
+    private async Task FollowChangesAsync(IReadOnlyList<Watch> watches, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        try
+        {
+            await foreach (var change in _changes.Reader.ReadAllAsync(cancellationToken))
+            {
+                if (watches.FirstOrDefault(w => string.Equals(w.Subscription.Container, change.Container, StringComparison.Ordinal)) is not { } watch)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    await FollowAsync(watch, change, cancellationToken);
+                }
+                catch (Exception e) when (StorageFaults.IsStorageFault(e) && !cancellationToken.IsCancellationRequested)
+                {
+                    LogChangeNotFollowed(e, change.Container, change.BlobName); // the sweep gets to it
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: the next start's sweep delivers what is left.
+        }
+    }
+
+    private async Task FollowAsync(Watch watch, BlobChange change, CancellationToken cancellationToken)
+    {
+        var records = await RecordsAsync(watch, cancellationToken);
+        if (change.Kind == BlobChangeKind.Deleted)
+        {
+            if (!await watch.Container.GetBlobClient(change.BlobName).ExistsAsync(cancellationToken))
+            {
+                await RelayDeletionAsync(watch, change.BlobName, cancellationToken);
+            }
+
+            return;
+        }
+
+        if (watch.InFlight.TryGetValue(change.BlobName, out var earlier))
+        {
+            // A version still being delivered: look again once it is, so this one does not wait for the sweep.
+            _ = earlier.ContinueWith(_ => _changes.Add(change), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            return;
+        }
+
+        BlobProperties properties;
+        try
+        {
+            properties = await watch.Container.GetBlobClient(change.BlobName).GetPropertiesAsync(cancellationToken: cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return; // deleted since: its deletion comes next
+        }
+
+        if (!records.TryGetValue(change.BlobName, out var record) || record.ETag != BlobEvents.Unquoted(properties.ETag.ToString()))
+        {
+            StartDelivery(
+                watch,
+                change.BlobName,
+                BlobEvents.CreatedFor(watch.AccountName, watch.Subscription.Container, change.BlobName, properties, watch.Container.GetBlobClient(change.BlobName).Uri),
+                cancellationToken);
+        }
+    }
+
+    private async Task<ConcurrentDictionary<string, RelayRecord>> RecordsAsync(Watch watch, CancellationToken cancellationToken)
+    {
+        if (watch.Records is { } loaded)
+        {
+            return loaded;
+        }
+
+        await watch.Loading.WaitAsync(cancellationToken);
+        try
+        {
+            return watch.Records ??= new ConcurrentDictionary<string, RelayRecord>(
+                await _ledger.LoadAsync(watch.Subscription.FunctionName, cancellationToken), StringComparer.Ordinal);
+        }
+        finally
+        {
+            watch.Loading.Release();
+        }
+    }
+
+    /// <summary>Delivers a blob version unless a delivery of that blob is in flight (the next sweep or change looks again).</summary>
+    private void StartDelivery(Watch watch, string blobName, EventGridEvent<BlobCreatedEventData> @event, CancellationToken cancellationToken)
+    {
+        lock (watch.InFlight)
+        {
+            if (watch.InFlight.ContainsKey(blobName)
+                || (watch.Records!.TryGetValue(blobName, out var record) && record.ETag == @event.Data.ETag))
+            {
+                return;
+            }
+
+            var delivery = Task.Run(() => DeliverAsync(watch, blobName, @event, cancellationToken), CancellationToken.None);
+            watch.InFlight[blobName] = delivery;
+            _ = delivery.ContinueWith(
+                done => watch.InFlight.TryRemove(new KeyValuePair<string, Task>(blobName, done)),
+                CancellationToken.None,
+                TaskContinuationOptions.None,
+                TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>
+    /// Delivers a blob's deletion, then forgets the blob, so that a new blob of that name counts as new. Delivered
+    /// before forgotten: should the relay stop in between, the ledger still names the blob and the next sweep delivers
+    /// the deletion again (a repeated deletion is harmless, as Event Grid's repeats are).
+    /// </summary>
+    private async Task RelayDeletionAsync(Watch watch, string blobName, CancellationToken cancellationToken)
+    {
+        await DeliverDeletionAsync(watch, blobName, cancellationToken);
+        if (watch.Records!.TryRemove(blobName, out _))
+        {
+            await _ledger.ForgetAsync(watch.Subscription.FunctionName, blobName, cancellationToken);
         }
     }
 
@@ -329,6 +494,20 @@ internal sealed partial class EventRelay : BackgroundService
 
         public ConcurrentDictionary<string, RelayRecord>? Records { get; set; }
 
+        public SemaphoreSlim Loading { get; } = new(1, 1);
+
+        /// <summary>Where the sweep's next page starts; null: at the start of the container.</summary>
+        public string? Marker { get; set; }
+
+        /// <summary>The last name the sweep has listed so far; null: none yet in this sweep.</summary>
+        public string? SweptUpTo { get; set; }
+
+        public void RestartSweep()
+        {
+            Marker = null;
+            SweptUpTo = null;
+        }
+
         public ConcurrentDictionary<string, Task> InFlight { get; } = new(StringComparer.Ordinal);
 
         /// <summary>Where the container's BlobDeleted events go; null when deletions are not relayed.</summary>
@@ -360,6 +539,9 @@ internal sealed partial class EventRelay : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The relay cannot reach storage (is Azurite running on 127.0.0.1:10000-10002?); retrying")]
     private partial void LogStorageUnavailable(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not relay the change to {Container}/{Blob} seen at the blob endpoint; the sweep will")]
+    private partial void LogChangeNotFollowed(Exception exception, string container, string blob);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The relay reaches storage again")]
     private partial void LogStorageBack();

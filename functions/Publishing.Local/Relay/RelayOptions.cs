@@ -21,9 +21,30 @@ internal sealed class RelayOptions
     /// <summary>The host to deliver to; unset under <c>serve</c>, which delivers to itself.</summary>
     public Uri? Target { get; set; }
 
-    /// <summary>How often the watched containers are listed: the bulk of the drop-to-page time, and cheap (one list call).</summary>
+    /// <summary>
+    /// How often the relay lists the next page of each watched container (one list call): for a drop made straight to
+    /// Azurite, the bulk of the drop-to-page time. Stretched so that listing takes at most a tenth of the time.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Blobs listed per poll. A container of at most this many is swept whole on every poll; a larger one a page at a
+    /// time, so a poll costs the relay and Azurite about the same however many files the container holds, and a drop
+    /// made straight to Azurite waits up to one sweep of all its pages (drops through <see cref="BlobEndpoint"/> do not wait).
+    /// </summary>
+    [Range(1, 5000)]
+    public int ListPageSize { get; set; } = 500;
+
+    /// <summary>
+    /// Where <c>serve</c> also answers as Azurite's Blob service (<see cref="BlobEndpointProxy"/>): a blob written or
+    /// deleted through it is relayed as the request completes. A loopback <c>http://</c> address with a port; unset:
+    /// none. The path is Azurite's (<c>http://127.0.0.1:10010/devstoreaccount1</c> for the development account).
+    /// </summary>
+    public string? BlobEndpoint { get; set; }
+
+    /// <summary>Where <c>serve</c> answers as Azurite's Blob service unless told otherwise (Azurite's own is on port 10000).</summary>
+    public const string DefaultBlobEndpoint = "http://127.0.0.1:10010/devstoreaccount1";
 
     /// <summary>The table that records, per function and blob, the version last delivered (or dead-lettered).</summary>
     [Required]

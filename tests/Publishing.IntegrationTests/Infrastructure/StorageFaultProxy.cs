@@ -6,7 +6,6 @@ using Azure.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Publishing.Local.Http;
@@ -123,13 +122,6 @@ public sealed class StorageFaultProxy : IAsyncDisposable
 
     private static string AzuriteOrigin(StorageService service) => $"http://127.0.0.1:{Azurite.Ports[service]}";
 
-    /// <summary>
-    /// The Azurite address a request is for: its raw path and query, as the client sent (and signed) them, at
-    /// <paramref name="origin"/>; not the path as Kestrel decoded it, which a re-encoding could change.
-    /// </summary>
-    private static Uri AzuriteAddress(string origin, HttpContext context) =>
-        new(origin + context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget);
-
     private StorageService ServiceOf(HttpContext context) =>
         _listeners.First(l => Port(l.Value) == context.Connection.LocalPort).Key;
 
@@ -163,7 +155,7 @@ public sealed class StorageFaultProxy : IAsyncDisposable
 
     private static async Task<StorageRequest> DescribeAsync(HttpContext context, StorageService service)
     {
-        var address = AzuriteAddress(AzuriteOrigin(service), context);
+        var address = RawTargetTransformer.Address(AzuriteOrigin(service), context);
         string? content = null;
         if (StorageRequest.IsTransactionAddress(service, address))
         {
@@ -246,18 +238,11 @@ public sealed class StorageFaultProxy : IAsyncDisposable
     private static void Reset(HttpContext context) => context.Abort();
 
     /// <summary>Forwards the request as it came, to the same raw path and query, keeping even its <c>Host</c>; and the response back, or nothing.</summary>
-    private sealed class Verbatim(bool answer) : HttpTransformer
+    private sealed class Verbatim(bool answer) : RawTargetTransformer
     {
         public static readonly Verbatim WithResponse = new(answer: true);
 
-        /// <summary>Lets storage carry the request out, then drops its answer before a byte of it reaches the client.</summary>
         public static readonly Verbatim WithoutResponse = new(answer: false);
-
-        public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
-        {
-            await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
-            proxyRequest.RequestUri = AzuriteAddress(destinationPrefix, httpContext);
-        }
 
         public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken) =>
             answer && await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);

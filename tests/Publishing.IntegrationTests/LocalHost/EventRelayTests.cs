@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure;
 using Microsoft.Extensions.Hosting;
 using Publishing.Local.Functions;
+using Publishing.IntegrationTests.Infrastructure;
 using Publishing.Local.Relay;
 
 namespace Publishing.IntegrationTests.LocalHost;
@@ -111,6 +112,57 @@ public sealed class EventRelayTests
         Assert.Equal(
             [Unquoted(first), Unquoted(second)],
             host.Deliveries.Select(d => d.Event.GetProperty("data").GetProperty("eTag").GetString()));
+    }
+
+    [Fact]
+    public async Task Container_larger_than_a_page_is_swept_a_page_per_poll_and_each_version_and_deletion_relayed_once()
+    {
+        await using var storage = new LocalHostStorage();
+        storage.Settings["Relay:ListPageSize"] = "3";
+        string[] names = ["a.md", "b.md", "c.md", "d.md", "e.md", "f.md", "g.md", "h.md"];
+        foreach (var name in names)
+        {
+            await storage.DropAsync(name, $"# {name}\n");
+        }
+
+        // Every list call the relay makes, seen on the wire between it and Azurite.
+        var pageSizes = new System.Collections.Concurrent.ConcurrentQueue<string?>();
+        var faults = new FaultInjectionPolicy();
+        faults.FailNth(1, request =>
+        {
+            if (request.Container == storage.Articles.Name && request.Blob is null && request.Method == Azure.Core.RequestMethod.Get
+                && System.Web.HttpUtility.ParseQueryString(request.Uri.Query) is { } query && query["comp"] == "list")
+            {
+                pageSizes.Enqueue(query["maxresults"]);
+            }
+
+            return false;
+        });
+        await using var proxy = await StorageFaultProxy.StartAsync(faults, Cancellation);
+        storage.Settings["AzureWebJobsStorage"] = proxy.ConnectionString;
+        await using var host = await WebhookRecorder.StartAsync();
+        await using var relay = await StartRelayAsync(storage, host.BaseAddress);
+
+        await Eventually.TrueAsync(() => Task.FromResult(host.Deliveries.Count >= names.Length), "a delivery for each of the 8 files");
+        await Task.Delay(1000, Cancellation); // several sweeps of the three pages
+        Assert.Equal(names, host.Deliveries.Select(d => d.Event.GetProperty("subject").GetString()!.Split("/blobs/")[1]).Order(StringComparer.Ordinal));
+        Assert.True(pageSizes.Count >= 6, $"{pageSizes.Count} list calls: the relay should have swept the three pages more than once");
+        Assert.All(pageSizes, size => Assert.Equal("3", size));
+
+        // A file deleted from the middle page: its deletion is relayed once, and no other file is taken for deleted.
+        await storage.Articles.DeleteBlobAsync("e.md", cancellationToken: Cancellation);
+        var deletions = storage.Queues.GetQueueClient(storage.Settings["ArticleDeletionsQueue"]);
+        var deleted = await Eventually.GetAsync(
+            async () => (await deletions.ExistsAsync(Cancellation)).Value
+                ? (await deletions.PeekMessagesAsync(32, Cancellation)).Value is { Length: > 0 } messages ? messages : null
+                : null,
+            "the deletion of e.md on the queue");
+        await Task.Delay(1000, Cancellation);
+        var subjects = (await deletions.PeekMessagesAsync(32, Cancellation)).Value
+            .Select(m => JsonDocument.Parse(Convert.FromBase64String(m.MessageText)).RootElement.GetProperty("subject").GetString())
+            .ToList();
+        Assert.Equal([$"/blobServices/default/containers/{storage.Articles.Name}/blobs/e.md"], subjects);
+        Assert.NotEmpty(deleted);
     }
 
     private static async Task<RunningRelay> StartRelayAsync(LocalHostStorage storage, Uri target)

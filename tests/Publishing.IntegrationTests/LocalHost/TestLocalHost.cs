@@ -124,8 +124,10 @@ internal sealed class TestLocalHost : IAsyncDisposable
             throw;
         }
 
+        var blobEndpoint = settings.GetValueOrDefault("Relay:BlobEndpoint") is { Length: > 0 } endpoint ? new Uri(endpoint) : null;
         var addresses = web.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
             .Select(a => new Uri(a + "/"))
+            .Where(a => a.Port != blobEndpoint?.Port)
             .OrderBy(a => a.HostNameType == UriHostNameType.IPv6)
             .ToList();
         return new TestLocalHost(web, addresses, log);

@@ -1,0 +1,62 @@
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Publishing.Local.Configuration;
+using Publishing.Local.Http;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Publishing.Local.Relay;
+
+/// <summary>
+/// Azurite's Blob service at another address (<see cref="RelayOptions.BlobEndpoint"/>), which tells the relay of every
+/// blob written or deleted through it as the request completes, the way Azure Storage tells Event Grid. A drop made
+/// through it reaches the host at once, whatever the number of files in the container; the relay's sweep, which
+/// lists a page of the container per poll, still finds what other tools write straight to Azurite. Every request is
+/// forwarded as it came (method, raw path and query, headers, content, streamed both ways), so Shared Key
+/// signatures, SAS and errors are Azurite's own.
+/// </summary>
+internal sealed partial class BlobEndpointProxy : IDisposable
+{
+    private static readonly ForwarderRequestConfig Http11 = new() { Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+
+    private readonly IHttpForwarder _forwarder;
+    private readonly BlobChanges _changes;
+    private readonly string _origin;
+    private readonly HttpMessageInvoker _azurite = new(HttpFunctionForwarder.ForwardingHandler());
+    private readonly ILogger<BlobEndpointProxy> _logger;
+
+    public BlobEndpointProxy(IHttpForwarder forwarder, BlobChanges changes, StorageAccounts accounts, ILogger<BlobEndpointProxy> logger)
+    {
+        ArgumentNullException.ThrowIfNull(accounts);
+        _forwarder = forwarder;
+        _changes = changes;
+        _logger = logger;
+        _origin = accounts.Blobs(null).Uri.GetLeftPart(UriPartial.Authority);
+    }
+
+    public async Task ForwardAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var error = await _forwarder.SendAsync(context, _origin, _azurite, Http11, RawTargetTransformer.Instance, context.RequestAborted);
+        if (error != ForwarderError.None)
+        {
+            LogForwardingFailed(context.Request.Method, context.Request.Path, error);
+            return;
+        }
+
+        if (context.Response.StatusCode is >= 200 and < 300
+            && BlobChange.FromRequest(
+                context.Request.Method,
+                context.Request.Path.Value ?? string.Empty,
+                context.Request.Query["comp"],
+                context.Request.Query.ContainsKey("snapshot") || context.Request.Query.ContainsKey("versionid")) is { } change)
+        {
+            _changes.Add(change);
+        }
+    }
+
+    public void Dispose() => _azurite.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The blob endpoint could not forward {Method} {Path} to Azurite: {Error}")]
+    private partial void LogForwardingFailed(string method, PathString path, ForwarderError error);
+}

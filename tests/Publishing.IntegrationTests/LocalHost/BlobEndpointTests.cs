@@ -1,0 +1,171 @@
+using System.Net;
+using Azure;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Options;
+using Publishing.IntegrationTests.Infrastructure;
+using Publishing.Local;
+using Publishing.Local.Relay;
+
+namespace Publishing.IntegrationTests.LocalHost;
+
+/// <summary>
+/// The host's blob endpoint: Azurite's Blob service at another port, through which a write or a deletion reaches the
+/// app as the request completes instead of at the relay's next sweep.
+/// </summary>
+public sealed class BlobEndpointTests
+{
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task File_written_through_the_blob_endpoint_is_published_at_once_and_one_written_past_it_waits_for_the_sweep()
+    {
+        await using var storage = new LocalHostStorage();
+        var endpoint = BlobEndpoint(storage);
+        storage.Settings["Relay:PollInterval"] = "00:10:00"; // one sweep at start, then none for the length of the test
+        await using var host = await TestLocalHost.StartAsync(storage);
+        var through = ThroughEndpoint(storage, endpoint);
+        await Task.Delay(500, Cancellation); // the start's sweep is over
+
+        await LocalHostStorage.DropAsync(storage.Articles, "past-the-endpoint.md", "# Past the endpoint\n\nText.\n");
+        await LocalHostStorage.DropAsync(through, "through-the-endpoint.md", "# Through the endpoint\n\nText.\n");
+
+        using (var page = await host.GetWhenOkAsync("articles/through-the-endpoint", TimeSpan.FromSeconds(15)))
+        {
+            Assert.Contains("Through the endpoint", await page.Content.ReadAsStringAsync(Cancellation), StringComparison.Ordinal);
+        }
+
+        await Task.Delay(1000, Cancellation);
+        using var unseen = await host.Http.GetAsync(new Uri("articles/past-the-endpoint", UriKind.Relative), Cancellation);
+        Assert.Equal(HttpStatusCode.NotFound, unseen.StatusCode);
+    }
+
+    [Fact]
+    public async Task File_deleted_through_the_blob_endpoint_is_unpublished_without_a_sweep()
+    {
+        await using var storage = new LocalHostStorage();
+        var endpoint = BlobEndpoint(storage);
+        storage.Settings["Relay:PollInterval"] = "00:10:00";
+        await using var host = await TestLocalHost.StartAsync(storage);
+        var through = ThroughEndpoint(storage, endpoint);
+        await LocalHostStorage.DropAsync(through, "short-lived.md", "# Short lived\n\nText.\n");
+        (await host.GetWhenOkAsync("articles/short-lived", TimeSpan.FromSeconds(15))).Dispose();
+
+        await through.DeleteBlobAsync("short-lived.md", cancellationToken: Cancellation);
+
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                using var response = await host.Http.GetAsync(new Uri("articles/short-lived", UriKind.Relative), Cancellation);
+                return response.StatusCode == HttpStatusCode.NotFound;
+            },
+            "/articles/short-lived to answer 404",
+            TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task Request_storage_refuses_passes_through_the_blob_endpoint_unchanged_and_relays_nothing()
+    {
+        await using var storage = new LocalHostStorage();
+        var endpoint = BlobEndpoint(storage);
+        storage.Settings["Relay:PollInterval"] = "00:10:00";
+        await using var host = await TestLocalHost.StartAsync(storage);
+        await storage.Articles.CreateIfNotExistsAsync(cancellationToken: Cancellation);
+
+        // A wrong account key: Azurite's own 403, with its error code, comes back through the endpoint.
+        var forged = new BlobContainerClient(
+            new Uri(endpoint, $"{endpoint.AbsolutePath.TrimEnd('/')}/{storage.Articles.Name}"),
+            new Azure.Storage.StorageSharedKeyCredential(Azurite.AccountName, Convert.ToBase64String(new byte[64])));
+        var refused = await Assert.ThrowsAsync<RequestFailedException>(() =>
+            forged.GetBlobClient("forged.md").UploadAsync(BinaryData.FromString("# Forged\n"), Cancellation));
+        Assert.Equal(403, refused.Status);
+        Assert.Equal("AuthorizationFailure", refused.ErrorCode);
+
+        // A path with no blob in it (the container): forwarded, and not taken for a blob.
+        var listed = ThroughEndpoint(storage, endpoint).GetBlobsAsync(cancellationToken: Cancellation);
+        Assert.Empty(await listed.ToListAsync(Cancellation));
+        Assert.False(await storage.Articles.GetBlobClient("forged.md").ExistsAsync(Cancellation));
+    }
+
+    [Fact]
+    public async Task Drop_uploads_through_the_running_hosts_blob_endpoint_and_with_direct_past_it()
+    {
+        await using var storage = new LocalHostStorage();
+        var endpoint = BlobEndpoint(storage);
+        storage.Settings["Relay:PollInterval"] = "00:10:00";
+        await using var host = await TestLocalHost.StartAsync(storage);
+        await Task.Delay(500, Cancellation); // the start's sweep is over
+
+        var (exit, output) = await DropCommandRun.RunAsync(host, storage, "through-drop.md", "# Through drop\n\nText.\n");
+
+        Assert.True(exit == 0, output);
+        Assert.Contains($"Uploading through the app's blob endpoint ({endpoint})", output, StringComparison.Ordinal);
+        Assert.Contains("1 files: 1 published", output, StringComparison.Ordinal);
+
+        var file = Path.Combine(Path.GetTempPath(), $"direct-{Guid.NewGuid():N}.md");
+        await File.WriteAllTextAsync(file, "# Direct drop\n\nText.\n", Cancellation);
+        try
+        {
+            (exit, output) = await DropCommandRun.RunAsync(host, storage, ["drop", file, "--as", "direct-drop.md", "--direct"]);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        Assert.True(exit == 0, output);
+        Assert.DoesNotContain("blob endpoint", output, StringComparison.Ordinal);
+        Assert.True(await storage.Articles.GetBlobClient("direct-drop.md").ExistsAsync(Cancellation));
+    }
+
+    [Theory]
+    [InlineData("http://0.0.0.0:10010/devstoreaccount1")]
+    [InlineData("http://example.org:10010/devstoreaccount1")]
+    [InlineData("https://127.0.0.1:10010/devstoreaccount1")]
+    [InlineData("http://127.0.0.1/devstoreaccount1")]
+    [InlineData("not a url")]
+    public void Blob_endpoint_that_is_not_a_loopback_http_address_with_a_port_stops_the_host_with_the_reason(string value)
+    {
+        var storage = TestNames.IsolatedSettings();
+        storage["Relay:BlobEndpoint"] = value;
+
+        var refused = Assert.Throws<OptionsValidationException>(() => { _ = LocalServer.Build(new LocalServerSetup { Settings = storage }); });
+
+        Assert.Contains("Relay:BlobEndpoint must be an http:// loopback address with a port", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("PUT", "/devstoreaccount1/articles/2025/a.md", null, false, "Written")]
+    [InlineData("PUT", "/devstoreaccount1/articles/a.md", "blocklist", false, "Written")]
+    [InlineData("DELETE", "/devstoreaccount1/articles/a.md", null, false, "Deleted")]
+    [InlineData("PUT", "/devstoreaccount1/articles/a.md", "block", false, null)]
+    [InlineData("PUT", "/devstoreaccount1/articles/a.md", "metadata", false, null)]
+    [InlineData("PUT", "/devstoreaccount1/articles/a.md", "lease", false, null)]
+    [InlineData("DELETE", "/devstoreaccount1/articles/a.md", null, true, null)]
+    [InlineData("PUT", "/devstoreaccount1/articles", null, false, null)]
+    [InlineData("DELETE", "/devstoreaccount1/articles", null, false, null)]
+    [InlineData("GET", "/devstoreaccount1/articles/a.md", null, false, null)]
+    [InlineData("PUT", "/", null, false, null)]
+    public void Only_writes_that_raise_BlobCreated_and_deletions_of_a_blob_are_changes(string method, string path, string? comp, bool snapshot, string? expected)
+    {
+        var change = BlobChange.FromRequest(method, path, comp, snapshot);
+
+        Assert.Equal(expected, change?.Kind.ToString());
+        if (change is not null)
+        {
+            Assert.Equal("articles", change.Container);
+            Assert.EndsWith("a.md", change.BlobName, StringComparison.Ordinal);
+        }
+    }
+
+    private static Uri BlobEndpoint(LocalHostStorage storage)
+    {
+        var endpoint = new Uri($"http://127.0.0.1:{WebhookRecorder.FreePort()}/{Azurite.AccountName}");
+        storage.Settings["Relay:BlobEndpoint"] = endpoint.AbsoluteUri;
+        return endpoint;
+    }
+
+    /// <summary>The articles container as a storage tool pointed at the endpoint sees it (BlobEndpoint= in its connection string).</summary>
+    private static BlobContainerClient ThroughEndpoint(LocalHostStorage storage, Uri endpoint) =>
+        new BlobServiceClient($"DefaultEndpointsProtocol=http;AccountName={Azurite.AccountName};AccountKey={Azurite.AccountKey};BlobEndpoint={endpoint.AbsoluteUri};")
+            .GetBlobContainerClient(storage.Articles.Name);
+}
