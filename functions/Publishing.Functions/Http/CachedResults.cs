@@ -10,11 +10,11 @@ namespace Publishing.Functions.Http;
 /// </summary>
 public static class CachedResults
 {
-    /// <summary>Listings change with every publish: short.</summary>
+    /// <summary>Listings (JSON, the front page, tag pages) change with every publish: short.</summary>
     public const string ListingCacheControl = "public, max-age=30";
 
-    /// <summary>Pages and feeds: longer.</summary>
-    public const string PageCacheControl = "public, max-age=300";
+    /// <summary>Feeds (polled by feed readers) and <c>robots.txt</c>: longer.</summary>
+    public const string FeedCacheControl = "public, max-age=300";
 
     public const string Json = "application/json; charset=utf-8";
 

@@ -43,7 +43,7 @@ public sealed class TagFeedEndpoint([FromKeyedServices(StorageLayout.Reads)] Tag
             return TagArticlesEndpoint.UnknownTag(request, tag);
         }
 
-        return CachedResults.Ok(request, body, TagFeed.ContentType, CachedResults.PageCacheControl);
+        return CachedResults.Ok(request, body, TagFeed.ContentType, CachedResults.FeedCacheControl);
     }
 
     private async Task<CachedBody?> ReadAsync(string tag, CancellationToken cancellationToken)

@@ -52,7 +52,7 @@ public sealed class TagPage(ListingReader listings, ListingPager pager, [FromKey
             variant: newer);
         return body is null
             ? TagArticlesEndpoint.UnknownTag(request, tag)
-            : CachedResults.Ok(request, body, "text/html; charset=utf-8", CachedResults.PageCacheControl);
+            : CachedResults.Ok(request, body, "text/html; charset=utf-8", CachedResults.ListingCacheControl);
     }
 
     private async Task<string?> RenderAsync(string tag, ListingRead page, string current, string? newer, CancellationToken cancellationToken)

@@ -16,6 +16,6 @@ public sealed class RobotsEndpoint(IOptions<PublishingOptions> options)
     {
         ArgumentNullException.ThrowIfNull(request);
         var body = CachedBody.Of(System.Text.Encoding.UTF8.GetBytes($"User-agent: *\nAllow: /\n\nSitemap: {options.Value.SitemapUrl.AbsoluteUri}\n"));
-        return CachedResults.Ok(request, body, "text/plain; charset=utf-8", CachedResults.PageCacheControl);
+        return CachedResults.Ok(request, body, "text/plain; charset=utf-8", CachedResults.FeedCacheControl);
     }
 }
