@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Publishing.Articles;
 using Publishing.Publishing;
-using TagList = System.Diagnostics.TagList;
 
 namespace Publishing.Telemetry;
 

@@ -17,6 +17,6 @@ public sealed class ResponseCacheInvalidation(ResponseCache cache) : IPublishedC
             cache.Invalidate(CacheScope.Listing(listing));
         }
 
-        cache.Invalidate(CacheScope.TagList);
+        cache.Invalidate(CacheScope.TagDirectory);
     }
 }

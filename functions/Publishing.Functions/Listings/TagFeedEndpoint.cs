@@ -43,7 +43,7 @@ public sealed class TagFeedEndpoint([FromKeyedServices(StorageLayout.Reads)] Tag
             return TagArticlesEndpoint.UnknownTag(request, tag);
         }
 
-        return CachedResults.Ok(request, body, TagFeed.ContentType, CachedResults.PageCacheControl);
+        return CachedResults.Ok(request, body, AtomFeed.ContentType, CachedResults.PageCacheControl);
     }
 
     private async Task<CachedBody?> ReadAsync(string tag, CancellationToken cancellationToken)
@@ -52,7 +52,7 @@ public sealed class TagFeedEndpoint([FromKeyedServices(StorageLayout.Reads)] Tag
         var articles = rows.Select(r => r.Article).ToList();
         if (tag == TagIndex.AllArticles)
         {
-            return CachedBody.Of(TagFeed.WriteSite(articles, options.Value));
+            return CachedBody.Of(AtomFeed.WriteSite(articles, options.Value));
         }
 
         if (rows.Count == 0)
@@ -61,6 +61,6 @@ public sealed class TagFeedEndpoint([FromKeyedServices(StorageLayout.Reads)] Tag
         }
 
         var name = articles.SelectMany(a => a.Tags).FirstOrDefault(t => t.Slug == tag)?.Name ?? tag;
-        return CachedBody.Of(TagFeed.Write(new Tag(tag, name), articles, options.Value));
+        return CachedBody.Of(AtomFeed.Write(new Tag(tag, name), articles, options.Value));
     }
 }

@@ -35,7 +35,7 @@ public sealed class TagListEndpoint([FromKeyedServices(StorageLayout.Reads)] Tag
                 ArgumentNullException.ThrowIfNull(request);
                 var body = await cache.GetAsync(
                     "tags\nhtml",
-                    CacheScope.TagList,
+                    CacheScope.TagDirectory,
                     async t => CachedBody.Of(Encoding.UTF8.GetBytes(TagIndexRenderer.Render(await tags.ListAsync(t), options.Value.Site()))),
                     token) ?? throw new InvalidOperationException("the tag index always has a body");
                 return CachedResults.Ok(request, body, "text/html; charset=utf-8", CachedResults.ListingCacheControl);
@@ -47,7 +47,7 @@ public sealed class TagListEndpoint([FromKeyedServices(StorageLayout.Reads)] Tag
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var body = await cache.GetAsync("tags", CacheScope.TagList, ReadAsync, cancellationToken)
+        var body = await cache.GetAsync("tags", CacheScope.TagDirectory, ReadAsync, cancellationToken)
             ?? throw new InvalidOperationException("the tag list always has a body");
         return CachedResults.Ok(request, body, CachedResults.Json, CachedResults.ListingCacheControl);
     }

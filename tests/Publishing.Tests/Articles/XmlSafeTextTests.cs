@@ -45,7 +45,7 @@ public sealed class XmlSafeTextTests
             Tags = [new Tag("tag", hostile)],
         };
 
-        var feed = TagFeed.Write(new Tag("tag", hostile), [article], new PublishingOptions());
+        var feed = AtomFeed.Write(new Tag("tag", hostile), [article], new PublishingOptions());
 
         var document = new XmlDocument();
         using var stream = new MemoryStream(feed);
