@@ -14,8 +14,8 @@ namespace Publishing.Functions.Listings;
 /// <summary><c>GET /api/articles?limit=&amp;cursor=</c>: every article, newest first, paged.</summary>
 public sealed class ArticleListEndpoint(ListingReader listings, IOptions<PublishingOptions> options, StorageReadBudget budget)
 {
-    [Function("ArticleList")]
-    public Task<IActionResult> Run(
+    [Function(nameof(ArticleList))]
+    public Task<IActionResult> ArticleList(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/articles")] HttpRequest request,
         CancellationToken cancellationToken) =>
         budget.RunAsync(token => AnswerAsync(request, token), cancellationToken);

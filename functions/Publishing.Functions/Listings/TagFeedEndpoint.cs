@@ -16,8 +16,8 @@ public sealed class TagFeedEndpoint([FromKeyedServices(StorageLayout.Reads)] Tag
 {
     private const int Entries = 20;
 
-    [Function("TagFeed")]
-    public Task<IActionResult> Run(
+    [Function(nameof(TagFeed))]
+    public Task<IActionResult> TagFeed(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tags/{tag}/feed")] HttpRequest request,
         string tag,
         CancellationToken cancellationToken) =>
@@ -25,8 +25,8 @@ public sealed class TagFeedEndpoint([FromKeyedServices(StorageLayout.Reads)] Tag
             ? budget.RunAsync(token => AnswerAsync(request, tag, token), cancellationToken)
             : Task.FromResult(TagArticlesEndpoint.UnknownTag(request, tag));
 
-    [Function("SiteFeed")]
-    public Task<IActionResult> RunSite(
+    [Function(nameof(SiteFeed))]
+    public Task<IActionResult> SiteFeed(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "feed")] HttpRequest request,
         CancellationToken cancellationToken) =>
         budget.RunAsync(token => AnswerAsync(request, TagIndex.AllArticles, token), cancellationToken);

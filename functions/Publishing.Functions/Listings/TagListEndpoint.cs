@@ -19,14 +19,14 @@ namespace Publishing.Functions.Listings;
 /// </summary>
 public sealed class TagListEndpoint([FromKeyedServices(StorageLayout.Reads)] TagDirectory tags, ResponseCache cache, IOptions<PublishingOptions> options, StorageReadBudget budget)
 {
-    [Function("TagList")]
-    public Task<IActionResult> Run(
+    [Function(nameof(TagList))]
+    public Task<IActionResult> TagList(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/tags")] HttpRequest request,
         CancellationToken cancellationToken) =>
         budget.RunAsync(token => AnswerAsync(request, token), cancellationToken);
 
-    [Function("TagIndexPage")]
-    public Task<IActionResult> RunPage(
+    [Function(nameof(TagIndexPage))]
+    public Task<IActionResult> TagIndexPage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tags")] HttpRequest request,
         CancellationToken cancellationToken) =>
         budget.RunAsync(

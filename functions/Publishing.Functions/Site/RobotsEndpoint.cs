@@ -10,8 +10,8 @@ namespace Publishing.Functions.Site;
 /// <summary><c>GET /robots.txt</c>: everything may be crawled, and the sitemap is at its absolute URL.</summary>
 public sealed class RobotsEndpoint(IOptions<PublishingOptions> options)
 {
-    [Function("Robots")]
-    public IActionResult Run(
+    [Function(nameof(Robots))]
+    public IActionResult Robots(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "robots.txt")] HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);

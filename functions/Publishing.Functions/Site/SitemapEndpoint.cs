@@ -13,16 +13,16 @@ namespace Publishing.Functions.Site;
 /// </summary>
 public sealed class SitemapEndpoint(SitemapReader sitemaps, ResponseCache cache, StorageReadBudget budget)
 {
-    [Function("Sitemap")]
-    public Task<IActionResult> Run(
+    [Function(nameof(Sitemap))]
+    public Task<IActionResult> Sitemap(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "sitemap.xml")] HttpRequest request,
         CancellationToken cancellationToken) =>
         budget.RunAsync(
             async token => Answer(request, await cache.GetAsync("sitemap\nroot", Scope, async t => CachedBody.Of(await sitemaps.ReadRootAsync(t)), token)),
             cancellationToken);
 
-    [Function("SitemapFile")]
-    public Task<IActionResult> RunFile(
+    [Function(nameof(SitemapFile))]
+    public Task<IActionResult> SitemapFile(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "sitemaps/{number:int}.xml")] HttpRequest request,
         int number,
         CancellationToken cancellationToken) =>
