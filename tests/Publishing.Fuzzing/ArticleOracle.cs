@@ -11,7 +11,7 @@ using AngleSharp.Html.Parser;
 using Publishing.Articles;
 using Publishing.Listings;
 using Publishing.Pages;
-using Publishing.Publishing;
+using Publishing.Publication;
 
 namespace Publishing.Fuzzing;
 

@@ -2,7 +2,7 @@ using System.ServiceModel.Syndication;
 using System.Text;
 using System.Xml;
 using Publishing.Articles;
-using Publishing.Publishing;
+using Publishing.Publication;
 
 namespace Publishing.Listings;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Publishing.Articles;
-using Publishing.Publishing;
+using Publishing.Publication;
 
 namespace Publishing.Telemetry;
 

@@ -10,7 +10,7 @@ using Publishing.Functions.Comments;
 using Publishing.Functions.Http;
 using Publishing.Listings;
 using Publishing.Pages;
-using Publishing.Publishing;
+using Publishing.Publication;
 using Publishing.Storage;
 
 namespace Publishing.Functions.Articles;

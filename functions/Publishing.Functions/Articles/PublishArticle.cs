@@ -1,6 +1,6 @@
 using Azure.Storage.Blobs;
 using Microsoft.Azure.Functions.Worker;
-using Publishing.Publishing;
+using Publishing.Publication;
 using Publishing.Telemetry;
 
 namespace Publishing.Functions.Articles;

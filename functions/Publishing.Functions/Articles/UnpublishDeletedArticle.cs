@@ -2,7 +2,7 @@ using Azure.Storage.Blobs;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
-using Publishing.Publishing;
+using Publishing.Publication;
 
 namespace Publishing.Functions.Articles;
 

@@ -7,7 +7,7 @@ using Publishing.Articles;
 using Publishing.Comments;
 using Publishing.Functions.Http;
 using Publishing.Listings;
-using Publishing.Publishing;
+using Publishing.Publication;
 using Publishing.Storage;
 
 namespace Publishing.Functions.Comments;

@@ -11,7 +11,7 @@ using Publishing.Articles;
 using Publishing.Comments;
 using Publishing.Functions.Http;
 using Publishing.Pages;
-using Publishing.Publishing;
+using Publishing.Publication;
 using Publishing.Telemetry;
 
 namespace Publishing.Functions.Comments;

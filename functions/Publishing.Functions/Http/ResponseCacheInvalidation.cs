@@ -1,4 +1,4 @@
-using Publishing.Publishing;
+using Publishing.Publication;
 
 namespace Publishing.Functions.Http;
 

@@ -8,7 +8,7 @@ using Publishing.Articles;
 using Publishing.Comments;
 using Publishing.Functions.Comments;
 using Publishing.Functions.Http;
-using Publishing.Publishing;
+using Publishing.Publication;
 using Publishing.Storage;
 
 namespace Publishing.Functions.Listings;

@@ -8,7 +8,7 @@ using Publishing.Articles;
 using Publishing.Functions.Http;
 using Publishing.Listings;
 using Publishing.Pages;
-using Publishing.Publishing;
+using Publishing.Publication;
 using Publishing.Storage;
 
 namespace Publishing.Functions.Listings;

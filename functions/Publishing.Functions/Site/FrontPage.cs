@@ -7,7 +7,7 @@ using Publishing.Functions.Http;
 using Publishing.Functions.Listings;
 using Publishing.Listings;
 using Publishing.Pages;
-using Publishing.Publishing;
+using Publishing.Publication;
 using Publishing.Storage;
 
 namespace Publishing.Functions.Site;

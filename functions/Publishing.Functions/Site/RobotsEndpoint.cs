@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using Publishing.Functions.Http;
-using Publishing.Publishing;
+using Publishing.Publication;
 
 namespace Publishing.Functions.Site;
 

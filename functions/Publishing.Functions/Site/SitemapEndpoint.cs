@@ -8,7 +8,7 @@ using Publishing.Storage;
 namespace Publishing.Functions.Site;
 
 /// <summary>
-/// <c>GET /sitemap.xml</c> and, past <see cref="Publishing.PublishingOptions.SitemapPageSize"/> URLs, the files
+/// <c>GET /sitemap.xml</c> and, past <see cref="Publishing.Publication.PublishingOptions.SitemapPageSize"/> URLs, the files
 /// <c>GET /sitemaps/{number}.xml</c> it indexes. Cached with the <c>_all</c> listing: a publish drops them.
 /// </summary>
 public sealed class SitemapEndpoint(SitemapReader sitemaps, ResponseCache cache, StorageReadBudget budget)

@@ -4,7 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Publishing.Functions.Http;
-using Publishing.Publishing;
+using Publishing.Publication;
 using Publishing.Storage;
 using Publishing.Submissions;
 

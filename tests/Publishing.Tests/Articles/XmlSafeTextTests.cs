@@ -3,7 +3,7 @@ using Publishing.Articles;
 using Publishing.Listings;
 using Publishing.Pages;
 using Publishing.Tests.Pages;
-using Publishing.Publishing;
+using Publishing.Publication;
 
 namespace Publishing.Tests.Articles;
 
