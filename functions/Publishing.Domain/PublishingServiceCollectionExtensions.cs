@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 using Publishing.Comments;
 using Publishing.Listings;
 using Publishing.Pages;
-using Publishing.Publishing;
+using Publishing.Publication;
 using Publishing.Storage;
 using Publishing.Submissions;
 using Publishing.Telemetry;

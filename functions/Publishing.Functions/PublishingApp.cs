@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Publishing.Functions.Http;
 using Publishing.Functions.Listings;
 using Publishing.Functions.Site;
-using Publishing.Publishing;
+using Publishing.Publication;
 
 namespace Publishing.Functions;
 

@@ -11,7 +11,7 @@ using AngleSharp.Html.Parser;
 using Publishing.Articles;
 using Publishing.Listings;
 using Publishing.Pages;
-using Publishing.Publishing;
+using Publishing.Publication;
 
 namespace Publishing.Fuzzing;
 
@@ -214,7 +214,7 @@ public static class ArticleOracle
         var tag = article.Tags.Count > 0 ? article.Tags[0] : new Tag("news", "News");
         try
         {
-            return (new Publication(page, listed, TagFeed.Write(tag, [listed], Options)), null);
+            return (new Publication(page, listed, AtomFeed.Write(tag, [listed], Options)), null);
         }
         catch (Exception e)
         {

@@ -2,7 +2,7 @@ namespace Publishing.Articles;
 
 /// <summary>
 /// Every limit a dropped file must keep, checked while it is parsed and before anything is built or written
-/// (the file size limit itself is <see cref="Publishing.Publishing.PublishingOptions.MaxArticleBytes"/>). The lengths are
+/// (the file size limit itself is <see cref="Publishing.Publication.PublishingOptions.MaxArticleBytes"/>). The lengths are
 /// far above what any article needs and far below what storage refuses (Table storage: 64 KiB per property,
 /// 1 MiB per entity, dates from 1601), so no write can be refused halfway through a publish; the structure
 /// limits keep parsing and rendering linear in the file's size. The README's <em>Limits</em> table lists them.

@@ -84,9 +84,9 @@ internal sealed class FrontMatter
         switch (entry.Value)
         {
             case Scalar scalar:
-                return TagList.FromCommaSeparated(scalar.Value);
+                return DistinctTags.FromCommaSeparated(scalar.Value);
             case Sequence sequence when sequence.Items.All(c => c is Scalar):
-                return TagList.From(sequence.Items.Select(c => ((Scalar)c).Value));
+                return DistinctTags.From(sequence.Items.Select(c => ((Scalar)c).Value));
             default:
                 Report(new Rejection(RejectionCode.InvalidField, $"'{key}' must be a list of names or a comma-separated line", entry.Line));
                 return [];

@@ -84,7 +84,7 @@ public static partial class PlainTextArticleReader
             bodyStart = sourceIndex + 1;
         }
 
-        var tags = new TagList();
+        var tags = new FoundTags();
         var runs = ReadRuns(lines, bodyStart, bodyEnd, tags);
         foreach (var (name, line) in trailingTags)
         {
@@ -299,7 +299,7 @@ public static partial class PlainTextArticleReader
     }
 
     /// <summary>Groups body lines into runs of consecutive non-blank lines, taking tag lines out as it goes.</summary>
-    private static List<List<string>> ReadRuns(List<string> lines, int start, int end, TagList tags)
+    private static List<List<string>> ReadRuns(List<string> lines, int start, int end, FoundTags tags)
     {
         var runs = new List<List<string>>();
         var run = new List<string>();
@@ -489,7 +489,7 @@ public static partial class PlainTextArticleReader
     private static partial Regex CommentCounter();
 
     /// <summary>Tags in the order first seen, with their lines: trimmed, empty and slug-less ones dropped, one per slug.</summary>
-    private sealed class TagList
+    private sealed class FoundTags
     {
         private readonly HashSet<string> slugs = new(StringComparer.Ordinal);
 

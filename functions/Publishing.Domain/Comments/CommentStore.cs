@@ -69,6 +69,12 @@ public sealed class CommentStore(StorageLayout storage, TimeProvider clock)
 
     private const int MaxAttempts = 30;
 
+    /// <summary>A post is retried when another post changed the count or stored the key between its read and its transaction.</summary>
+    private readonly OptimisticRetry _postRetry = new(MaxAttempts, WriteRefusals.Conflict | WriteRefusals.PreconditionFailed, clock);
+
+    /// <summary>An approval or deletion is also retried when the row it read has moved meanwhile.</summary>
+    private readonly OptimisticRetry _moveRetry = new(MaxAttempts, WriteRefusals.Conflict | WriteRefusals.PreconditionFailed | WriteRefusals.NotFound, clock);
+
     private readonly SemaphoreSlim[] _partitionGates = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
 
     /// <summary>
@@ -219,7 +225,7 @@ public sealed class CommentStore(StorageLayout storage, TimeProvider clock)
     {
         var idempotencyRow = idempotencyKey is null ? null : IdempotencyRowKey(idempotencyKey);
         var fingerprint = Fingerprint(comment);
-        for (var attempt = 1; ; attempt++)
+        return await _postRetry.RunAsync<CommentPostOutcome>(async cancellationToken =>
         {
             if (idempotencyRow is not null && await ReadAsync(slug, idempotencyRow, cancellationToken) is { } earlier)
             {
@@ -253,7 +259,7 @@ public sealed class CommentStore(StorageLayout storage, TimeProvider clock)
                 await storage.Comments.SubmitTransactionAsync(actions, cancellationToken);
                 return new CommentPostOutcome.Stored(stored);
             }
-            catch (RequestFailedException e) when (attempt < MaxAttempts && (e.IsConflict() || e.IsPreconditionFailed()))
+            catch (RequestFailedException e) when (e.IsConflict() || e.IsPreconditionFailed())
             {
                 // The storage client resends a transaction whose response it lost; if the first send was carried out,
                 // storage refuses the copy, as the comment's row exists. Then it is stored, once: answer so, rather
@@ -264,9 +270,9 @@ public sealed class CommentStore(StorageLayout storage, TimeProvider clock)
                 }
 
                 // Another post changed the count (or stored this key) between the read and the transaction: read again.
-                await Task.Delay(Random.Shared.Next(5, 10 + (10 * Math.Min(attempt, 20))), cancellationToken);
+                throw;
             }
-        }
+        }, cancellationToken);
     }
 
     /// <summary>What a retried post is answered: its comment as it is now, that it was removed, or that the key was reused.</summary>
@@ -320,7 +326,7 @@ public sealed class CommentStore(StorageLayout storage, TimeProvider clock)
             return null;
         }
 
-        for (var attempt = 1; ; attempt++)
+        return await _moveRetry.RunAsync<Comment?>(async cancellationToken =>
         {
             var shown = await ReadAsync(slug, id, cancellationToken);
             var pending = shown is null ? await ReadAsync(slug, PendingPrefix + id, cancellationToken) : null;
@@ -346,16 +352,9 @@ public sealed class CommentStore(StorageLayout storage, TimeProvider clock)
                 actions.Add(CountChange(slug, await ReadAsync(slug, CountKey, cancellationToken), approve ? +1 : -1));
             }
 
-            try
-            {
-                await storage.Comments.SubmitTransactionAsync(actions, cancellationToken);
-                return comment;
-            }
-            catch (RequestFailedException e) when (attempt < MaxAttempts && (e.IsConflict() || e.IsPreconditionFailed() || e.IsNotFound()))
-            {
-                await Task.Delay(Random.Shared.Next(5, 10 + (10 * Math.Min(attempt, 20))), cancellationToken);
-            }
-        }
+            await storage.Comments.SubmitTransactionAsync(actions, cancellationToken);
+            return comment;
+        }, cancellationToken);
     }
 
     private static TableTransactionAction CountChange(string slug, TableEntity? countRow, int delta)

@@ -20,13 +20,16 @@ public sealed class TagDirectory
 
     private const int MaxAttempts = 20;
 
+    private readonly OptimisticRetry _retry;
+
     private readonly ConcurrentDictionary<string, KnownRow?> _rows = new(StringComparer.Ordinal);
 
     private readonly GroupCommit<Copy> _writer;
 
-    public TagDirectory(StorageLayout storage)
+    public TagDirectory(StorageLayout storage, TimeProvider time)
     {
         _storage = storage;
+        _retry = new OptimisticRetry(MaxAttempts, WriteRefusals.Conflict | WriteRefusals.PreconditionFailed | WriteRefusals.NotFound, time);
         _writer = new GroupCommit<Copy>(CommitAsync, c => c.Tag.Slug, maxBatch: 100);
     }
 
@@ -71,66 +74,71 @@ public sealed class TagDirectory
     private async Task CommitAsync(IReadOnlyList<Copy> copies)
     {
         var cancellationToken = CancellationToken.None; // shared by every publish in the batch
-        for (var attempt = 1; ; attempt++)
+        List<Copy> writes = [];
+        try
         {
-            await Task.WhenAll(copies.Where(c => !_rows.ContainsKey(c.Tag.Slug)).Select(async c =>
-            {
-                var row = await _storage.Tags.GetEntityIfExistsAsync<TableEntity>(Partition, c.Tag.Slug, select: ["Version"], cancellationToken: cancellationToken);
-                _rows[c.Tag.Slug] = row is { HasValue: true, Value: { } r } ? new KnownRow(r.GetInt64("Version") ?? 0, r.ETag) : null;
-            }));
-
-            var writes = copies.Where(c => _rows[c.Tag.Slug] is not { } known || known.Version < c.Version).ToList();
-            if (writes.Count == 0)
-            {
-                return;
-            }
-
-            var actions = writes.Select(c =>
-            {
-                var entity = new TableEntity(Partition, c.Tag.Slug)
+            await _retry.RunAsync<TableTransactionFailedException>(
+                async cancellationToken =>
                 {
-                    ["Name"] = c.Tag.Name,
-                    ["Count"] = c.Tag.Count,
-                    ["Version"] = c.Version,
-                };
-                return _rows[c.Tag.Slug] is { } known
-                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, known.ETag)
-                    : new TableTransactionAction(TableTransactionActionType.Add, entity);
-            }).ToList();
-            try
-            {
-                var responses = await _storage.Tags.SubmitTransactionAsync(actions, cancellationToken);
-                for (var i = 0; i < writes.Count; i++)
-                {
-                    _rows[writes[i].Tag.Slug] = new KnownRow(writes[i].Version, responses.Value[i].Headers.ETag ?? default);
-                }
-
-                return;
-            }
-            catch (TableTransactionFailedException e) when (attempt < MaxAttempts && (e.IsConflict() || e.IsPreconditionFailed() || e.IsNotFound()))
-            {
-                // Another instance wrote a row meanwhile: forget what was known of it (of all, if storage does not say which).
-                if (e.FailedTransactionActionIndex is { } index && index < writes.Count)
-                {
-                    _rows.TryRemove(writes[index].Tag.Slug, out _);
-                }
-                else
-                {
-                    foreach (var write in writes)
+                    writes = [];
+                    await Task.WhenAll(copies.Where(c => !_rows.ContainsKey(c.Tag.Slug)).Select(async c =>
                     {
-                        _rows.TryRemove(write.Tag.Slug, out _);
-                    }
-                }
-            }
-            catch (Exception)
-            {
-                foreach (var write in writes)
-                {
-                    _rows.TryRemove(write.Tag.Slug, out _); // applied or not, with the answer lost: read again next time
-                }
+                        var row = await _storage.Tags.GetEntityIfExistsAsync<TableEntity>(Partition, c.Tag.Slug, select: ["Version"], cancellationToken: cancellationToken);
+                        _rows[c.Tag.Slug] = row is { HasValue: true, Value: { } r } ? new KnownRow(r.GetInt64("Version") ?? 0, r.ETag) : null;
+                    }));
 
-                throw;
-            }
+                    writes = copies.Where(c => _rows[c.Tag.Slug] is not { } known || known.Version < c.Version).ToList();
+                    if (writes.Count == 0)
+                    {
+                        return;
+                    }
+
+                    var actions = writes.Select(c =>
+                    {
+                        var entity = new TableEntity(Partition, c.Tag.Slug)
+                        {
+                            ["Name"] = c.Tag.Name,
+                            ["Count"] = c.Tag.Count,
+                            ["Version"] = c.Version,
+                        };
+                        return _rows[c.Tag.Slug] is { } known
+                            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, known.ETag)
+                            : new TableTransactionAction(TableTransactionActionType.Add, entity);
+                    }).ToList();
+                    var responses = await _storage.Tags.SubmitTransactionAsync(actions, cancellationToken);
+                    for (var i = 0; i < writes.Count; i++)
+                    {
+                        _rows[writes[i].Tag.Slug] = new KnownRow(writes[i].Version, responses.Value[i].Headers.ETag ?? default);
+                    }
+                },
+                (e, _) =>
+                {
+                    // Another instance wrote a row meanwhile: forget what was known of it (of all, if storage does not say which).
+                    if (e.FailedTransactionActionIndex is { } index && index < writes.Count)
+                    {
+                        Forget([writes[index]]);
+                    }
+                    else
+                    {
+                        Forget(writes);
+                    }
+
+                    return Task.CompletedTask;
+                },
+                cancellationToken);
+        }
+        catch (Exception)
+        {
+            Forget(writes); // applied or not, with the answer lost: read again next time
+            throw;
+        }
+    }
+
+    private void Forget(IEnumerable<Copy> copies)
+    {
+        foreach (var copy in copies)
+        {
+            _rows.TryRemove(copy.Tag.Slug, out _);
         }
     }
 

@@ -22,7 +22,7 @@ public sealed record ListingPage(IReadOnlyList<ListedArticle> Items, string? Nex
 /// changes nothing. The count is then copied to the <see cref="TagDirectory"/> (a copy, not a delta, versioned so
 /// that a late copy never overwrites a newer one), which a publisher's retry repeats.
 /// </remarks>
-public sealed class TagIndex(StorageLayout storage, TagDirectory directory)
+public sealed class TagIndex(StorageLayout storage, TagDirectory directory, TimeProvider time)
 {
     /// <summary>The partition listing every article; tag slugs never start with '_', so it cannot clash with one.</summary>
     public const string AllArticles = "_all";
@@ -31,6 +31,12 @@ public sealed class TagIndex(StorageLayout storage, TagDirectory directory)
     public const string CountKey = "~count";
 
     private const int MaxAttempts = 20;
+
+    /// <summary>A recount is retried when an entry was added or removed between the count and its write.</summary>
+    private readonly OptimisticRetry _recountRetry = new(MaxAttempts, WriteRefusals.Conflict | WriteRefusals.PreconditionFailed, time);
+
+    /// <summary>A batch is retried when one of its assumptions (the count row's ETag, an entry's existence) was wrong.</summary>
+    private readonly OptimisticRetry _commitRetry = new(MaxAttempts, WriteRefusals.Conflict | WriteRefusals.PreconditionFailed | WriteRefusals.NotFound, time);
 
     /// <summary>An entity group transaction holds up to 100 actions: the count row and 99 entries.</summary>
     private const int MaxEntriesPerTransaction = 99;
@@ -150,24 +156,25 @@ public sealed class TagIndex(StorageLayout storage, TagDirectory directory)
     /// <summary>Counts a partition's entries (keys only) and records the count; off the request path, linear in the partition's size.</summary>
     public async Task<int> RecountAsync(string partition, string? tagName, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            var countRow = (await storage.TagIndex.GetEntityIfExistsAsync<TableEntity>(partition, CountKey, cancellationToken: cancellationToken)) is { HasValue: true, Value: { } c } ? c : null;
-            var count = 0;
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey lt {CountKey}");
-            await foreach (var _ in storage.TagIndex.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey"], cancellationToken: cancellationToken))
+        var written = await _recountRetry.RunAsync(
+            async cancellationToken =>
             {
-                count++;
-            }
+                var countRow = (await storage.TagIndex.GetEntityIfExistsAsync<TableEntity>(partition, CountKey, cancellationToken: cancellationToken)) is { HasValue: true, Value: { } c } ? c : null;
+                var count = 0;
+                var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey lt {CountKey}");
+                await foreach (var _ in storage.TagIndex.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey"], cancellationToken: cancellationToken))
+                {
+                    count++;
+                }
 
-            var newCount = new TableEntity(partition, CountKey)
-            {
-                ["Count"] = count,
-                ["Name"] = tagName ?? countRow?.GetString("Name") ?? partition,
-                ["Version"] = (countRow?.GetInt64("Version") ?? 0) + 1,
-            };
-            try
-            {
+                var newCount = new TableEntity(partition, CountKey)
+                {
+                    ["Count"] = count,
+                    ["Name"] = tagName ?? countRow?.GetString("Name") ?? partition,
+                    ["Version"] = (countRow?.GetInt64("Version") ?? 0) + 1,
+                };
+
+                // Refused when an entry was added or removed meanwhile: then count again.
                 if (countRow is null)
                 {
                     await storage.TagIndex.AddEntityAsync(newCount, cancellationToken);
@@ -176,15 +183,12 @@ public sealed class TagIndex(StorageLayout storage, TagDirectory directory)
                 {
                     await storage.TagIndex.UpdateEntityAsync(newCount, countRow.ETag, TableUpdateMode.Replace, cancellationToken);
                 }
-            }
-            catch (RequestFailedException e) when (attempt < MaxAttempts && (e.IsConflict() || e.IsPreconditionFailed()))
-            {
-                continue; // an entry was added or removed meanwhile: count again
-            }
 
-            await CopyToDirectoryAsync(partition, new CountRow(true, count, newCount.GetString("Name"), newCount.GetInt64("Version") ?? 0, default), cancellationToken);
-            return count;
-        }
+                return new CountRow(true, count, newCount.GetString("Name"), newCount.GetInt64("Version") ?? 0, default);
+            },
+            cancellationToken);
+        await CopyToDirectoryAsync(partition, written, cancellationToken);
+        return written.Count;
     }
 
     private GroupCommit<IndexChange> WriterFor(string partition) =>
@@ -205,62 +209,69 @@ public sealed class TagIndex(StorageLayout storage, TagDirectory directory)
     {
         var cancellationToken = CancellationToken.None; // shared by every publish in the batch; each waiter has its own
         var entryFailedBefore = false;
-        for (var attempt = 1; ; attempt++)
-        {
-            state.Count ??= await ReadCountAsync(state.Partition, cancellationToken);
-            var count = state.Count;
-            var actions = new List<TableTransactionAction>(changes.Count + 1);
-            var delta = 0;
-            foreach (var change in changes)
+        var copy = await _commitRetry.RunAsync<CountRow, TableTransactionFailedException>(
+            async cancellationToken =>
             {
-                if (change.Entry is { } entry)
+                state.Count ??= await ReadCountAsync(state.Partition, cancellationToken);
+                var count = state.Count;
+                var actions = new List<TableTransactionAction>(changes.Count + 1);
+                var delta = 0;
+                foreach (var change in changes)
                 {
-                    actions.Add(change.Exists
-                        ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entry, ETag.All)
-                        : new TableTransactionAction(TableTransactionActionType.Add, entry));
-                    delta += change.Exists ? 0 : 1;
+                    if (change.Entry is { } entry)
+                    {
+                        actions.Add(change.Exists
+                            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entry, ETag.All)
+                            : new TableTransactionAction(TableTransactionActionType.Add, entry));
+                        delta += change.Exists ? 0 : 1;
+                    }
+                    else if (change.Exists)
+                    {
+                        actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(state.Partition, change.Key), ETag.All));
+                        delta--;
+                    }
                 }
-                else if (change.Exists)
+
+                if (actions.Count == 0)
                 {
-                    actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(state.Partition, change.Key), ETag.All));
-                    delta--;
+                    // Only removals of entries that are gone; still refresh the directory, which a crash may have left behind the count.
+                    return count;
                 }
-            }
 
-            if (actions.Count == 0)
-            {
-                // Only removals of entries that are gone; still refresh the directory, which a crash may have left behind the count.
-                await CopyToDirectoryAsync(state.Partition, count, cancellationToken);
-                return;
-            }
-
-            var written = count with
-            {
-                Exists = true,
-                Count = count.Count + delta,
-                Name = changes.Select(c => c.TagName).LastOrDefault(n => n is not null) ?? count.Name,
-                Version = count.Version + 1,
-            };
-            var countEntity = new TableEntity(state.Partition, CountKey)
-            {
-                ["Count"] = written.Count,
-                ["Name"] = written.Name,
-                ["Version"] = written.Version,
-            };
-            actions.Add(count.Exists
-                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, countEntity, count.ETag)
-                : new TableTransactionAction(TableTransactionActionType.Add, countEntity));
-            try
-            {
-                var responses = await storage.TagIndex.SubmitTransactionAsync(actions, cancellationToken);
-                state.Count = written with { ETag = responses.Value[^1].Headers.ETag ?? default };
-            }
-            catch (TableTransactionFailedException e) when (attempt < MaxAttempts && (e.IsConflict() || e.IsPreconditionFailed() || e.IsNotFound()))
+                var written = count with
+                {
+                    Exists = true,
+                    Count = count.Count + delta,
+                    Name = changes.Select(c => c.TagName).LastOrDefault(n => n is not null) ?? count.Name,
+                    Version = count.Version + 1,
+                };
+                var countEntity = new TableEntity(state.Partition, CountKey)
+                {
+                    ["Count"] = written.Count,
+                    ["Name"] = written.Name,
+                    ["Version"] = written.Version,
+                };
+                actions.Add(count.Exists
+                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, countEntity, count.ETag)
+                    : new TableTransactionAction(TableTransactionActionType.Add, countEntity));
+                try
+                {
+                    var responses = await storage.TagIndex.SubmitTransactionAsync(actions, cancellationToken);
+                    state.Count = written with { ETag = responses.Value[^1].Headers.ETag ?? default };
+                    return state.Count;
+                }
+                catch (Exception)
+                {
+                    state.Count = null; // refused, or applied with its answer lost: read the count row again
+                    throw;
+                }
+            },
+            async (e, cancellationToken) =>
             {
                 // An assumption was wrong: another instance changed the count row, a crashed publish left an entry, or a
                 // removal found nothing. Correct the one that failed (or all, when storage does not say which) and retry.
-                state.Count = null;
-                var failed = e.FailedTransactionActionIndex is { } index && index < actions.Count - 1 ? Changed(changes)[index] : null;
+                var changed = Changed(changes); // one per action before the count row's, in the same order
+                var failed = e.FailedTransactionActionIndex is { } index && index < changed.Count ? changed[index] : null;
                 if (failed is not null && !entryFailedBefore)
                 {
                     failed.Exists = e.IsConflict();
@@ -271,18 +282,9 @@ public sealed class TagIndex(StorageLayout storage, TagDirectory directory)
                     // More than one wrong guess (a batch of retried publishes), or no word on which: read them all once.
                     await ReadExistenceAsync(state.Partition, changes, cancellationToken);
                 }
-
-                continue;
-            }
-            catch (Exception)
-            {
-                state.Count = null; // the transaction may have been applied with its answer lost
-                throw;
-            }
-
-            await CopyToDirectoryAsync(state.Partition, state.Count, cancellationToken);
-            return;
-        }
+            },
+            cancellationToken);
+        await CopyToDirectoryAsync(state.Partition, copy, cancellationToken);
     }
 
     /// <summary>The changes that made an action, in the order of the transaction's actions.</summary>

@@ -4,7 +4,7 @@ using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Publishing.Articles;
-using Publishing.Publishing;
+using Publishing.Publication;
 using Publishing.Storage;
 
 namespace Publishing.Pages;

@@ -2,7 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Options;
-using Publishing.Publishing;
+using Publishing.Publication;
 
 namespace Publishing.Storage;
 

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Publishing.Articles;
-using Publishing.Publishing;
-using TagList = System.Diagnostics.TagList;
+using Publishing.Publication;
 
 namespace Publishing.Telemetry;
 

@@ -10,7 +10,7 @@ using Publishing.Functions.Comments;
 using Publishing.Functions.Http;
 using Publishing.Listings;
 using Publishing.Pages;
-using Publishing.Publishing;
+using Publishing.Publication;
 using Publishing.Storage;
 
 namespace Publishing.Functions.Articles;
@@ -38,7 +38,7 @@ public sealed class ArticlePage(
     /// <summary>Comments shown on one page of the article.</summary>
     public const int CommentsPerPage = ListingRequest.DefaultLimit;
 
-    [Function("ArticlePage")]
+    [Function(nameof(ArticlePage))]
     public Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "articles/{slug}")] HttpRequest request,
         string slug,

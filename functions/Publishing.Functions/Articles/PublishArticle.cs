@@ -1,6 +1,6 @@
 using Azure.Storage.Blobs;
 using Microsoft.Azure.Functions.Worker;
-using Publishing.Publishing;
+using Publishing.Publication;
 using Publishing.Telemetry;
 
 namespace Publishing.Functions.Articles;
@@ -12,8 +12,6 @@ namespace Publishing.Functions.Articles;
 /// </summary>
 public sealed class PublishArticle(ArticlePublisher publisher, PublishingTelemetry telemetry)
 {
-    public const string FunctionName = "PublishArticle";
-
     /// <remarks>
     /// Bound to a <see cref="BlobClient"/>, not the content, so an oversized file is refused from its
     /// properties without being read. Files that cannot be published are recorded and return normally;
@@ -21,7 +19,7 @@ public sealed class PublishArticle(ArticlePublisher publisher, PublishingTelemet
     /// The publish runs in a <c>publish</c> span under the invocation's (the trace the blob event started) and is
     /// counted by outcome (<see cref="PublishingTelemetry"/>).
     /// </remarks>
-    [Function(FunctionName)]
+    [Function(nameof(PublishArticle))]
     public Task Run(
         [BlobTrigger("%ArticlesContainer%/{name}", Source = BlobTriggerSource.EventGrid, Connection = "AzureWebJobsStorage")] BlobClient file,
         string name,

@@ -2,7 +2,7 @@ using Azure.Storage.Blobs;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
-using Publishing.Publishing;
+using Publishing.Publication;
 
 namespace Publishing.Functions.Articles;
 
@@ -18,12 +18,10 @@ namespace Publishing.Functions.Articles;
 /// </remarks>
 public sealed partial class UnpublishDeletedArticle(ArticlePublisher publisher, BlobServiceClient blobs, IConfiguration configuration, ILogger<UnpublishDeletedArticle> logger)
 {
-    public const string FunctionName = "UnpublishDeletedArticle";
-
     /// <summary>The app setting naming the queue; Bicep and the local event relay use the same value.</summary>
     public const string QueueSetting = "ArticleDeletionsQueue";
 
-    [Function(FunctionName)]
+    [Function(nameof(UnpublishDeletedArticle))]
     public async Task Run(
         [QueueTrigger("%ArticleDeletionsQueue%", Connection = "AzureWebJobsStorage")] string message,
         CancellationToken cancellationToken)

@@ -7,7 +7,7 @@ using Publishing.Articles;
 using Publishing.Comments;
 using Publishing.Functions.Http;
 using Publishing.Listings;
-using Publishing.Publishing;
+using Publishing.Publication;
 using Publishing.Storage;
 
 namespace Publishing.Functions.Comments;
@@ -18,8 +18,8 @@ namespace Publishing.Functions.Comments;
 /// </summary>
 public sealed class CommentListEndpoint([FromKeyedServices(StorageLayout.Reads)] ArticleCatalog catalog, [FromKeyedServices(StorageLayout.Reads)] CommentStore store, ListingCursors cursors, StorageReadBudget budget)
 {
-    [Function("CommentList")]
-    public Task<IActionResult> Run(
+    [Function(nameof(CommentList))]
+    public Task<IActionResult> CommentList(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/articles/{slug}/comments")] HttpRequest request,
         string slug,
         CancellationToken cancellationToken) =>

@@ -15,8 +15,8 @@ namespace Publishing.Functions.Comments;
 /// </summary>
 public sealed class CommentModerationEndpoints(CommentStore store, ResponseCache cache)
 {
-    [Function("CommentPendingList")]
-    public async Task<IActionResult> Pending(
+    [Function(nameof(CommentPendingList))]
+    public async Task<IActionResult> CommentPendingList(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/articles/{slug}/comments/pending")] HttpRequest request,
         string slug,
         CancellationToken cancellationToken)
@@ -28,8 +28,8 @@ public sealed class CommentModerationEndpoints(CommentStore store, ResponseCache
         return CachedResults.Ok(request, CachedBody.Of(body), CachedResults.Json, "no-store");
     }
 
-    [Function("CommentApprove")]
-    public async Task<IActionResult> Approve(
+    [Function(nameof(CommentApprove))]
+    public async Task<IActionResult> CommentApprove(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/articles/{slug}/comments/{id}/approve")] HttpRequest request,
         string slug,
         string id,
@@ -46,8 +46,8 @@ public sealed class CommentModerationEndpoints(CommentStore store, ResponseCache
             JsonSerializer.Serialize(CommentJson.From(approved), CommentJsonContext.Default.CommentJson), CachedResults.Json).ToActionResult();
     }
 
-    [Function("CommentDelete")]
-    public async Task<IActionResult> Delete(
+    [Function(nameof(CommentDelete))]
+    public async Task<IActionResult> CommentDelete(
         [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "api/articles/{slug}/comments/{id}")] HttpRequest request,
         string slug,
         string id,

@@ -11,7 +11,7 @@ using Publishing.Articles;
 using Publishing.Comments;
 using Publishing.Functions.Http;
 using Publishing.Pages;
-using Publishing.Publishing;
+using Publishing.Publication;
 using Publishing.Telemetry;
 
 namespace Publishing.Functions.Comments;
@@ -43,8 +43,8 @@ public sealed class CommentPostEndpoint(
     /// <summary>Set to <c>true</c> on a <c>201</c> that answers a retry instead of storing (as Stripe's API does).</summary>
     public const string IdempotentReplayedHeader = "Idempotent-Replayed";
 
-    [Function("CommentPost")]
-    public async Task<IActionResult> Run(
+    [Function(nameof(CommentPost))]
+    public async Task<IActionResult> CommentPost(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/articles/{slug}/comments")] HttpRequest request,
         string slug,
         CancellationToken cancellationToken)

@@ -10,5 +10,5 @@ public readonly record struct CacheScope(string Name)
     public static CacheScope Listing(string listing) => new("listing\n" + listing);
 
     /// <summary><c>/api/tags</c>: every tag with its count.</summary>
-    public static CacheScope TagList { get; } = new("tags");
+    public static CacheScope TagDirectory { get; } = new("tags");
 }

@@ -5,7 +5,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
-using Publishing.Publishing;
+using Publishing.Publication;
 
 namespace Publishing.Functions.Http;
 

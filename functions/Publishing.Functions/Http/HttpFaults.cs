@@ -1,5 +1,5 @@
-using Azure;
 using Microsoft.AspNetCore.Http;
+using Publishing.Storage;
 
 namespace Publishing.Functions.Http;
 
@@ -12,24 +12,11 @@ public static class HttpFaults
     /// <summary>Seconds a client should wait before retrying after a storage fault.</summary>
     public const int RetryAfterSeconds = 5;
 
-    /// <summary>
-    /// Storage refused or failed a request (<see cref="RequestFailedException"/>), or did not answer in time
-    /// (<see cref="TimeoutException"/>, as the read path's budget reports it), here or anywhere inside: the SDK
-    /// reports retries that all failed as an <see cref="AggregateException"/> of them.
-    /// </summary>
-    public static bool IsStorageFault(Exception exception) => exception switch
-    {
-        RequestFailedException or TimeoutException => true,
-        AggregateException aggregate => aggregate.InnerExceptions.Any(IsStorageFault),
-        { InnerException: { } inner } => IsStorageFault(inner),
-        _ => false,
-    };
-
     public static IResult ToResult(Exception exception, HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(exception);
         ArgumentNullException.ThrowIfNull(context);
-        if (IsStorageFault(exception))
+        if (StorageFaults.IsStorageFault(exception))
         {
             context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Results.Problem(

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
-using Publishing.Publishing;
+using Publishing.Publication;
 using Publishing.Telemetry;
 
 namespace Publishing.Functions.Http;

@@ -1,4 +1,4 @@
-using Publishing.Publishing;
+using Publishing.Publication;
 
 namespace Publishing.Functions.Http;
 
@@ -17,6 +17,6 @@ public sealed class ResponseCacheInvalidation(ResponseCache cache) : IPublishedC
             cache.Invalidate(CacheScope.Listing(listing));
         }
 
-        cache.Invalidate(CacheScope.TagList);
+        cache.Invalidate(CacheScope.TagDirectory);
     }
 }

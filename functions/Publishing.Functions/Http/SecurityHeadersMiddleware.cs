@@ -2,7 +2,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
 using Microsoft.Extensions.Options;
 using Publishing.Pages;
-using Publishing.Publishing;
+using Publishing.Publication;
 
 namespace Publishing.Functions.Http;
 

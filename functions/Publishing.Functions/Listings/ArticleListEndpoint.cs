@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Publishing.Functions.Http;
 using Publishing.Listings;
-using Publishing.Publishing;
+using Publishing.Publication;
 using Publishing.Storage;
 
 namespace Publishing.Functions.Listings;
@@ -14,8 +14,8 @@ namespace Publishing.Functions.Listings;
 /// <summary><c>GET /api/articles?limit=&amp;cursor=</c>: every article, newest first, paged.</summary>
 public sealed class ArticleListEndpoint(ListingReader listings, IOptions<PublishingOptions> options, StorageReadBudget budget)
 {
-    [Function("ArticleList")]
-    public Task<IActionResult> Run(
+    [Function(nameof(ArticleList))]
+    public Task<IActionResult> ArticleList(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/articles")] HttpRequest request,
         CancellationToken cancellationToken) =>
         budget.RunAsync(token => AnswerAsync(request, token), cancellationToken);

@@ -8,7 +8,7 @@ using Publishing.Articles;
 using Publishing.Comments;
 using Publishing.Functions.Comments;
 using Publishing.Functions.Http;
-using Publishing.Publishing;
+using Publishing.Publication;
 using Publishing.Storage;
 
 namespace Publishing.Functions.Listings;
@@ -16,8 +16,8 @@ namespace Publishing.Functions.Listings;
 /// <summary><c>GET /api/articles/{slug}</c>: one published article's metadata, from its record.</summary>
 public sealed class ArticleMetadataEndpoint([FromKeyedServices(StorageLayout.Reads)] ArticleCatalog catalog, [FromKeyedServices(StorageLayout.Reads)] CommentStore comments, ResponseCache cache, IOptions<PublishingOptions> options, StorageReadBudget budget)
 {
-    [Function("ArticleMetadata")]
-    public Task<IActionResult> Run(
+    [Function(nameof(ArticleMetadata))]
+    public Task<IActionResult> ArticleMetadata(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/articles/{slug}")] HttpRequest request,
         string slug,
         CancellationToken cancellationToken) =>

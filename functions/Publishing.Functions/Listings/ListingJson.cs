@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Publishing.Listings;
-using Publishing.Publishing;
+using Publishing.Publication;
 
 namespace Publishing.Functions.Listings;
 

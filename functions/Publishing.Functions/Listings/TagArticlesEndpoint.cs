@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 using Publishing.Articles;
 using Publishing.Functions.Http;
 using Publishing.Listings;
-using Publishing.Publishing;
+using Publishing.Publication;
 using Publishing.Storage;
 
 namespace Publishing.Functions.Listings;
@@ -14,8 +14,8 @@ namespace Publishing.Functions.Listings;
 /// <summary><c>GET /api/tags/{tag}/articles?limit=&amp;cursor=</c>: a tag's articles, newest first, paged.</summary>
 public sealed class TagArticlesEndpoint(ListingReader listings, IOptions<PublishingOptions> options, StorageReadBudget budget)
 {
-    [Function("TagArticles")]
-    public Task<IActionResult> Run(
+    [Function(nameof(TagArticles))]
+    public Task<IActionResult> TagArticles(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/tags/{tag}/articles")] HttpRequest request,
         string tag,
         CancellationToken cancellationToken) =>

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 using Publishing.Articles;
 using Publishing.Functions.Http;
 using Publishing.Listings;
-using Publishing.Publishing;
+using Publishing.Publication;
 using Publishing.Storage;
 
 namespace Publishing.Functions.Listings;
@@ -16,8 +16,8 @@ public sealed class TagFeedEndpoint([FromKeyedServices(StorageLayout.Reads)] Tag
 {
     private const int Entries = 20;
 
-    [Function("TagFeed")]
-    public Task<IActionResult> Run(
+    [Function(nameof(TagFeed))]
+    public Task<IActionResult> TagFeed(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tags/{tag}/feed")] HttpRequest request,
         string tag,
         CancellationToken cancellationToken) =>
@@ -25,8 +25,8 @@ public sealed class TagFeedEndpoint([FromKeyedServices(StorageLayout.Reads)] Tag
             ? budget.RunAsync(token => AnswerAsync(request, tag, token), cancellationToken)
             : Task.FromResult(TagArticlesEndpoint.UnknownTag(request, tag));
 
-    [Function("SiteFeed")]
-    public Task<IActionResult> RunSite(
+    [Function(nameof(SiteFeed))]
+    public Task<IActionResult> SiteFeed(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "feed")] HttpRequest request,
         CancellationToken cancellationToken) =>
         budget.RunAsync(token => AnswerAsync(request, TagIndex.AllArticles, token), cancellationToken);
@@ -43,7 +43,7 @@ public sealed class TagFeedEndpoint([FromKeyedServices(StorageLayout.Reads)] Tag
             return TagArticlesEndpoint.UnknownTag(request, tag);
         }
 
-        return CachedResults.Ok(request, body, TagFeed.ContentType, CachedResults.FeedCacheControl);
+        return CachedResults.Ok(request, body, AtomFeed.ContentType, CachedResults.FeedCacheControl);
     }
 
     private async Task<CachedBody?> ReadAsync(string tag, CancellationToken cancellationToken)
@@ -52,7 +52,7 @@ public sealed class TagFeedEndpoint([FromKeyedServices(StorageLayout.Reads)] Tag
         var articles = rows.Select(r => r.Article).ToList();
         if (tag == TagIndex.AllArticles)
         {
-            return CachedBody.Of(TagFeed.WriteSite(articles, options.Value));
+            return CachedBody.Of(AtomFeed.WriteSite(articles, options.Value));
         }
 
         if (rows.Count == 0)
@@ -61,6 +61,6 @@ public sealed class TagFeedEndpoint([FromKeyedServices(StorageLayout.Reads)] Tag
         }
 
         var name = articles.SelectMany(a => a.Tags).FirstOrDefault(t => t.Slug == tag)?.Name ?? tag;
-        return CachedBody.Of(TagFeed.Write(new Tag(tag, name), articles, options.Value));
+        return CachedBody.Of(AtomFeed.Write(new Tag(tag, name), articles, options.Value));
     }
 }

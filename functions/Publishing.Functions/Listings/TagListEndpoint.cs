@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 using Publishing.Functions.Http;
 using Publishing.Listings;
 using Publishing.Pages;
-using Publishing.Publishing;
+using Publishing.Publication;
 using Publishing.Storage;
 
 namespace Publishing.Functions.Listings;
@@ -19,14 +19,14 @@ namespace Publishing.Functions.Listings;
 /// </summary>
 public sealed class TagListEndpoint([FromKeyedServices(StorageLayout.Reads)] TagDirectory tags, ResponseCache cache, IOptions<PublishingOptions> options, StorageReadBudget budget)
 {
-    [Function("TagList")]
-    public Task<IActionResult> Run(
+    [Function(nameof(TagList))]
+    public Task<IActionResult> TagList(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/tags")] HttpRequest request,
         CancellationToken cancellationToken) =>
         budget.RunAsync(token => AnswerAsync(request, token), cancellationToken);
 
-    [Function("TagIndexPage")]
-    public Task<IActionResult> RunPage(
+    [Function(nameof(TagIndexPage))]
+    public Task<IActionResult> TagIndexPage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tags")] HttpRequest request,
         CancellationToken cancellationToken) =>
         budget.RunAsync(
@@ -35,7 +35,7 @@ public sealed class TagListEndpoint([FromKeyedServices(StorageLayout.Reads)] Tag
                 ArgumentNullException.ThrowIfNull(request);
                 var body = await cache.GetAsync(
                     "tags\nhtml",
-                    CacheScope.TagList,
+                    CacheScope.TagDirectory,
                     async t => CachedBody.Of(Encoding.UTF8.GetBytes(TagIndexRenderer.Render(await tags.ListAsync(t), options.Value.Site()))),
                     token) ?? throw new InvalidOperationException("the tag index always has a body");
                 return CachedResults.Ok(request, body, "text/html; charset=utf-8", CachedResults.ListingCacheControl);
@@ -47,7 +47,7 @@ public sealed class TagListEndpoint([FromKeyedServices(StorageLayout.Reads)] Tag
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var body = await cache.GetAsync("tags", CacheScope.TagList, ReadAsync, cancellationToken)
+        var body = await cache.GetAsync("tags", CacheScope.TagDirectory, ReadAsync, cancellationToken)
             ?? throw new InvalidOperationException("the tag list always has a body");
         return CachedResults.Ok(request, body, CachedResults.Json, CachedResults.ListingCacheControl);
     }

@@ -8,7 +8,7 @@ using Publishing.Articles;
 using Publishing.Functions.Http;
 using Publishing.Listings;
 using Publishing.Pages;
-using Publishing.Publishing;
+using Publishing.Publication;
 using Publishing.Storage;
 
 namespace Publishing.Functions.Listings;
@@ -17,7 +17,7 @@ namespace Publishing.Functions.Listings;
 /// <remarks>Older/newer links as <see cref="ListingPager"/> makes them.</remarks>
 public sealed class TagPage(ListingReader listings, ListingPager pager, [FromKeyedServices(StorageLayout.Reads)] TagIndex index, IOptions<PublishingOptions> options, StorageReadBudget budget)
 {
-    [Function("TagPage")]
+    [Function(nameof(TagPage))]
     public Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tags/{tag}")] HttpRequest request,
         string tag,

@@ -7,7 +7,7 @@ using Publishing.Functions.Http;
 using Publishing.Functions.Listings;
 using Publishing.Listings;
 using Publishing.Pages;
-using Publishing.Publishing;
+using Publishing.Publication;
 using Publishing.Storage;
 
 namespace Publishing.Functions.Site;
@@ -21,7 +21,7 @@ public sealed class FrontPage(ListingReader listings, ListingPager pager, IOptio
     /// </summary>
     public const string Route = "{root:maxlength(0)?}";
 
-    [Function("FrontPage")]
+    [Function(nameof(FrontPage))]
     public Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Route)] HttpRequest request,
         CancellationToken cancellationToken) =>

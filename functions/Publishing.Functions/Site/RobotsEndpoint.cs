@@ -3,15 +3,15 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using Publishing.Functions.Http;
-using Publishing.Publishing;
+using Publishing.Publication;
 
 namespace Publishing.Functions.Site;
 
 /// <summary><c>GET /robots.txt</c>: everything may be crawled, and the sitemap is at its absolute URL.</summary>
 public sealed class RobotsEndpoint(IOptions<PublishingOptions> options)
 {
-    [Function("Robots")]
-    public IActionResult Run(
+    [Function(nameof(Robots))]
+    public IActionResult Robots(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "robots.txt")] HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -8,21 +8,21 @@ using Publishing.Storage;
 namespace Publishing.Functions.Site;
 
 /// <summary>
-/// <c>GET /sitemap.xml</c> and, past <see cref="Publishing.PublishingOptions.SitemapPageSize"/> URLs, the files
+/// <c>GET /sitemap.xml</c> and, past <see cref="Publishing.Publication.PublishingOptions.SitemapPageSize"/> URLs, the files
 /// <c>GET /sitemaps/{number}.xml</c> it indexes. Cached with the <c>_all</c> listing: a publish drops them.
 /// </summary>
 public sealed class SitemapEndpoint(SitemapReader sitemaps, ResponseCache cache, StorageReadBudget budget)
 {
-    [Function("Sitemap")]
-    public Task<IActionResult> Run(
+    [Function(nameof(Sitemap))]
+    public Task<IActionResult> Sitemap(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "sitemap.xml")] HttpRequest request,
         CancellationToken cancellationToken) =>
         budget.RunAsync(
             async token => Answer(request, await cache.GetAsync("sitemap\nroot", Scope, async t => CachedBody.Of(await sitemaps.ReadRootAsync(t)), token)),
             cancellationToken);
 
-    [Function("SitemapFile")]
-    public Task<IActionResult> RunFile(
+    [Function(nameof(SitemapFile))]
+    public Task<IActionResult> SitemapFile(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "sitemaps/{number:int}.xml")] HttpRequest request,
         int number,
         CancellationToken cancellationToken) =>

@@ -4,7 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Publishing.Functions.Http;
-using Publishing.Publishing;
+using Publishing.Publication;
 using Publishing.Storage;
 using Publishing.Submissions;
 
@@ -19,8 +19,8 @@ namespace Publishing.Functions.Submissions;
 /// </remarks>
 public sealed class SubmissionStatusEndpoint([FromKeyedServices(StorageLayout.Reads)] SubmissionLog submissions, IOptions<PublishingOptions> options, StorageReadBudget budget)
 {
-    [Function("SubmissionStatus")]
-    public Task<IActionResult> Run(
+    [Function(nameof(SubmissionStatus))]
+    public Task<IActionResult> SubmissionStatus(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/submissions/{*name}")] HttpRequest request,
         string name,
         CancellationToken cancellationToken) =>

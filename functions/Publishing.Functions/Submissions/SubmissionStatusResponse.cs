@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Publishing.Publishing;
+using Publishing.Publication;
 using Publishing.Submissions;
 
 namespace Publishing.Functions.Submissions;

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Publishing.Local.Configuration;
 using Publishing.Local.Functions;
 using Publishing.Local.Worker;
+using Publishing.Storage;
 
 namespace Publishing.Local.QueueTriggers;
 

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Publishing.Local.BlobTriggers;
 using Publishing.Local.Configuration;
+using Publishing.Storage;
 
 namespace Publishing.Local.Relay;
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Publishing.Listings;
-using Publishing.Publishing;
+using Publishing.Publication;
 using Publishing.Storage;
 
 namespace Publishing.Benchmarks.Bulk;

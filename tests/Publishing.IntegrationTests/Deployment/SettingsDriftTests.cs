@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using Azure.Identity;
 using Publishing.Functions;
 using Publishing.Functions.Telemetry;
-using Publishing.Publishing;
+using Publishing.Publication;
 using Publishing.Storage;
 
 namespace Publishing.IntegrationTests.Deployment;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Publishing.Listings;
 using Publishing.Pages;
-using Publishing.Publishing;
+using Publishing.Publication;
 using Publishing.Storage;
 using Publishing.Submissions;
 

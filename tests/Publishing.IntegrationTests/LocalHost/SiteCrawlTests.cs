@@ -20,7 +20,7 @@ public sealed class SiteCrawlFixture : LocalHostFixture
 /// <summary>The readers' site as a crawler and a browser see it: every link resolves, the cache follows publishes, no CSP violation.</summary>
 public sealed class SiteCrawlTests(SiteCrawlFixture fixture) : IClassFixture<SiteCrawlFixture>
 {
-    /// <summary>What <see cref="Publishing.PublishingOptions.PublicBaseUrl"/> is in tests: absolute links start with it.</summary>
+    /// <summary>What <see cref="Publishing.Publication.PublishingOptions.PublicBaseUrl"/> is in tests: absolute links start with it.</summary>
     private static readonly Uri PublicBase = new("http://localhost:7071/");
 
     private TestLocalHost Host => fixture.Host;

@@ -4,7 +4,7 @@ using Publishing.Articles;
 using Publishing.IntegrationTests.Infrastructure;
 using Publishing.Listings;
 using Publishing.Pages;
-using Publishing.Publishing;
+using Publishing.Publication;
 using Publishing.Submissions;
 
 namespace Publishing.IntegrationTests.Publishing;

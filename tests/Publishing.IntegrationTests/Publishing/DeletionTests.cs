@@ -2,7 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using Publishing.Comments;
 using Publishing.IntegrationTests.Infrastructure;
 using Publishing.Listings;
-using Publishing.Publishing;
+using Publishing.Publication;
 using Publishing.Submissions;
 
 namespace Publishing.IntegrationTests.Publishing;

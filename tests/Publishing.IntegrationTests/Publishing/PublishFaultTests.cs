@@ -2,7 +2,7 @@ using Azure;
 using Azure.Core;
 using Publishing.IntegrationTests.Infrastructure;
 using Publishing.Listings;
-using Publishing.Publishing;
+using Publishing.Publication;
 using Publishing.Submissions;
 
 namespace Publishing.IntegrationTests.Publishing;

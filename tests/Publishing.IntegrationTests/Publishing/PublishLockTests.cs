@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Publishing.IntegrationTests.Infrastructure;
 using Publishing.IntegrationTests.LocalHost;
-using Publishing.Publishing;
+using Publishing.Publication;
 
 namespace Publishing.IntegrationTests.Publishing;
 

@@ -242,7 +242,7 @@ public sealed class PublishingTelemetryTests
         context.Request.ContentLength = bytes.Length;
         context.Response.Body = new MemoryStream();
 
-        var result = await app.CommentFunction.Run(context.Request, slug, Cancellation);
+        var result = await app.CommentFunction.CommentPost(context.Request, slug, Cancellation);
         await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new ActionDescriptor()));
         return context.Response.StatusCode;
     }

@@ -11,7 +11,7 @@ using Publishing.Functions.Articles;
 using Publishing.Functions.Comments;
 using Publishing.Functions.Telemetry;
 using Publishing.IntegrationTests.Infrastructure;
-using Publishing.Publishing;
+using Publishing.Publication;
 using Publishing.Storage;
 
 namespace Publishing.IntegrationTests.Telemetry;

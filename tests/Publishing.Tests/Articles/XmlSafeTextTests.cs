@@ -3,7 +3,7 @@ using Publishing.Articles;
 using Publishing.Listings;
 using Publishing.Pages;
 using Publishing.Tests.Pages;
-using Publishing.Publishing;
+using Publishing.Publication;
 
 namespace Publishing.Tests.Articles;
 
@@ -45,7 +45,7 @@ public sealed class XmlSafeTextTests
             Tags = [new Tag("tag", hostile)],
         };
 
-        var feed = TagFeed.Write(new Tag("tag", hostile), [article], new PublishingOptions());
+        var feed = AtomFeed.Write(new Tag("tag", hostile), [article], new PublishingOptions());
 
         var document = new XmlDocument();
         using var stream = new MemoryStream(feed);

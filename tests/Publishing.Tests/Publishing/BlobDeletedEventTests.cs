@@ -1,5 +1,5 @@
 using System.Text;
-using Publishing.Publishing;
+using Publishing.Publication;
 
 namespace Publishing.Tests.Publishing;
 

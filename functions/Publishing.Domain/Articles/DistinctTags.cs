@@ -1,7 +1,7 @@
 namespace Publishing.Articles;
 
 /// <summary>Turns tag names as editors write them into distinct tags.</summary>
-public static class TagList
+public static class DistinctTags
 {
     /// <summary>Trimmed names, each once by slug (the first spelling wins); names with no slug are dropped.</summary>
     public static IReadOnlyList<Tag> From(IEnumerable<string> names)

@@ -1,6 +1,6 @@
 using Publishing.Articles;
 
-namespace Publishing.Publishing;
+namespace Publishing.Publication;
 
 /// <summary>What processing one delivery of a dropped file did.</summary>
 public abstract record PublishOutcome

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Publishing.Pages;
 using Publishing.Storage;
 
-namespace Publishing.Publishing;
+namespace Publishing.Publication;
 
 /// <summary>Settings for turning dropped files into pages, bound from the <c>Publishing</c> section.</summary>
 public sealed class PublishingOptions

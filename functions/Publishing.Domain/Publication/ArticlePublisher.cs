@@ -11,7 +11,7 @@ using Publishing.Storage;
 using Publishing.Submissions;
 using Publishing.Telemetry;
 
-namespace Publishing.Publishing;
+namespace Publishing.Publication;
 
 /// <summary>
 /// Publishes one dropped file: its page's content to the <c>site</c> container, its record and tag listings to tables,

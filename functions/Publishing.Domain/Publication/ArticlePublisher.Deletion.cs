@@ -4,7 +4,7 @@ using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Logging;
 using Publishing.Submissions;
 
-namespace Publishing.Publishing;
+namespace Publishing.Publication;
 
 /// <summary>
 /// Deleting a file unpublishes its article. Kept apart from publishing: it shares the lock, the ordering of writes

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace Publishing.Publishing;
+namespace Publishing.Publication;
 
 /// <summary>
 /// A <c>Microsoft.Storage.BlobDeleted</c> event in the Event Grid schema, as Event Grid writes it to a Storage queue

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 using Publishing.Storage;
 using Publishing.Telemetry;
 
-namespace Publishing.Publishing;
+namespace Publishing.Publication;
 
 /// <summary>
 /// Serialises the processing of one article file across deliveries and instances with a blob lease (the way

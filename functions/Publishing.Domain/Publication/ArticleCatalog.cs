@@ -3,7 +3,7 @@ using Azure.Data.Tables;
 using Publishing.Listings;
 using Publishing.Storage;
 
-namespace Publishing.Publishing;
+namespace Publishing.Publication;
 
 /// <summary>One published (or being published) article: which file owns the slug, and what the listings show of it.</summary>
 public sealed record ArticleRecord

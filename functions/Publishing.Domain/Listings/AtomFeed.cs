@@ -2,7 +2,7 @@ using System.ServiceModel.Syndication;
 using System.Text;
 using System.Xml;
 using Publishing.Articles;
-using Publishing.Publishing;
+using Publishing.Publication;
 
 namespace Publishing.Listings;
 
@@ -10,7 +10,7 @@ namespace Publishing.Listings;
 /// A tag's (or the whole site's) newest articles as an Atom 1.0 feed, written by <see cref="System.ServiceModel.Syndication"/>. The parser keeps
 /// characters XML cannot carry out of articles; every text is cleaned here again, since a feed that fails to write is a 500.
 /// </summary>
-public static class TagFeed
+public static class AtomFeed
 {
     public const string ContentType = "application/atom+xml; charset=utf-8";
 

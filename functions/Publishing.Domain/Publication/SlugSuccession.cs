@@ -5,7 +5,7 @@ using Azure.Storage.Blobs.Specialized;
 using Publishing.Comments;
 using Publishing.Storage;
 
-namespace Publishing.Publishing;
+namespace Publishing.Publication;
 
 /// <summary>
 /// Who gets a slug whose file was deleted, and whether its comments go along. A file deleted and published again

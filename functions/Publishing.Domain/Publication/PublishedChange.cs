@@ -1,4 +1,4 @@
-namespace Publishing.Publishing;
+namespace Publishing.Publication;
 
 /// <summary>
 /// What readers see differently after a publish or an unpublish: the article's page and metadata under
