@@ -5,6 +5,7 @@ using Publishing.Local.BlobTriggers;
 using Publishing.Local.Configuration;
 using Publishing.Local.QueueTriggers;
 using Publishing.Local.Relay;
+using Publishing.Local.Triggers;
 
 namespace Publishing.Local;
 
@@ -21,6 +22,7 @@ internal static class LocalHostServiceCollectionExtensions
         services.TryAddSingleton<StorageAccounts>();
         services.AddSingleton<BlobTriggerQueue>();
         services.AddSingleton<BlobTriggerInvoker>();
+        services.AddSingleton<TriggerMessagePump>();
         services.AddHostedService<BlobTriggerDispatcher>();
         services.AddSingleton<QueueTriggerInvoker>();
         services.AddHostedService<QueueTriggerDispatcher>();

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Options;
 using Publishing.Local.Configuration;
+using Publishing.Local.Triggers;
 
 namespace Publishing.Local.BlobTriggers;
 

@@ -41,6 +41,8 @@ internal static class TestFunctions
         storage.Settings["FailingContainer"] = $"failing-{id}";
         storage.Settings["FlakyContainer"] = $"flaky-{id}";
         storage.Settings["WaitingContainer"] = $"waiting-{id}";
+        storage.Settings["FailingQueue"] = $"failing-{id}";
+        storage.Settings["FlakyQueue"] = $"flaky-{id}";
         if (!storage.Settings.ContainsKey(CallLog.TableSetting))
         {
             RecordedCalls.In(storage);

@@ -1,4 +1,4 @@
-namespace Publishing.Local.BlobTriggers;
+namespace Publishing.Local.Triggers;
 
 /// <summary>
 /// Wakes a waiting worker as soon as there is work, instead of at its next poll. Reset before looking for work,
