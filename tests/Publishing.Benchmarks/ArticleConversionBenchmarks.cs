@@ -1,9 +1,11 @@
 using System.Text;
+using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Markdig;
 using Publishing.Articles;
 using Publishing.Fuzzing;
 using Publishing.Pages;
+using Publishing.Storage;
 
 namespace Publishing.Benchmarks;
 
@@ -14,6 +16,9 @@ namespace Publishing.Benchmarks;
 [MemoryDiagnoser]
 public class ArticleConversionBenchmarks
 {
+    /// <summary>The rows of the conversion's stages (all but the sanitiser's yardstick): <c>--anyCategories stages</c>.</summary>
+    public const string Stages = "stages";
+
     private const int MaxArticleBytes = 1024 * 1024;
 
     private static readonly SiteInfo Site = new("Example News", "en", new Uri("https://news.example.org/"));
@@ -50,14 +55,17 @@ public class ArticleConversionBenchmarks
 
     /// <summary>The body (front matter already removed) through Markdig with a stock pipeline.</summary>
     [Benchmark(Baseline = true)]
+    [BenchmarkCategory(Stages)]
     public string MarkdigOnly() => Markdown.ToHtml(State.Body, PlainPipeline);
 
     /// <summary>The body through the article dialect: Markdig with our extensions, not yet sanitised.</summary>
     [Benchmark]
+    [BenchmarkCategory(Stages)]
     public string ArticlePipelineMarkdown() => Markdown.ToHtml(State.Body, ArticleMarkdown.Pipeline);
 
     /// <summary>Decoding, splitting lines and reading the front matter (or the plain-text reader): file to <see cref="Article"/>.</summary>
     [Benchmark]
+    [BenchmarkCategory(Stages)]
     public Article ParseOnly() => Parse(State.Input);
 
     /// <summary>
@@ -67,13 +75,29 @@ public class ArticleConversionBenchmarks
     [Benchmark]
     public string SanitizeOnly() => BodySanitizer.Sanitize(State.ArticleHtml);
 
-    /// <summary>What publishing does per article in memory: file bytes to the complete page.</summary>
+    /// <summary>File bytes to the complete page in memory: what a publish computes plus the first reading of the page.</summary>
     [Benchmark]
+    [BenchmarkCategory(Stages)]
     public RenderedPage FullPipeline()
     {
         var state = State;
         var article = Parse(state.Input);
         return state.Renderer.Render(new ArticlePageModel(article, article.Published ?? FirstSeen, Site));
+    }
+
+    /// <summary>
+    /// What a publish computes per file, storage aside: file bytes to the stored content (<c>site/articles/{slug}.json</c>,
+    /// the body's HTML and the page's fields); the page itself is rendered around it when it is read.
+    /// </summary>
+    [Benchmark]
+    [BenchmarkCategory(Stages)]
+    public byte[] PublishPipeline()
+    {
+        var state = State;
+        var article = Parse(state.Input);
+        return state.Renderer.TryRenderContent(new ArticlePageModel(article, article.Published ?? FirstSeen, Site), out var content, out var rejection)
+            ? JsonSerializer.SerializeToUtf8Bytes(content, StorageJson.Content.ArticleContent)
+            : throw new InvalidOperationException($"{state.Input.FileName} was rejected: {rejection}");
     }
 
     private static Article Parse(ArticleInput input) => ArticleParser.Parse(input.FileName, input.Bytes, MaxArticleBytes) switch

@@ -28,31 +28,52 @@ public static class ArticleParser
             return TooLarge(content.Length, maxBytes);
         }
 
-        if (Decode(content) is not { } text)
+        // Decoded into a pooled buffer, cleaned and split in place: the Markdown body is the one string made of the text.
+        var bytes = content.StartsWith("\uFEFF"u8) ? content[3..] : content;
+        var buffer = ArrayPool<char>.Shared.Rent(Math.Max(bytes.Length, 1));
+        try
         {
-            return NotUtf8(content);
-        }
+            int length;
+            try
+            {
+                length = StrictUtf8.GetChars(bytes, buffer);
+            }
+            catch (DecoderFallbackException)
+            {
+                return NotUtf8(content);
+            }
 
-        if (string.IsNullOrWhiteSpace(text))
+            var text = buffer.AsSpan(0, length);
+            if (text.IsWhiteSpace())
+            {
+                return new Rejection(RejectionCode.Empty, content.IsEmpty ? "the file is empty" : "the file contains only blank space");
+            }
+
+            if (text.IndexOf('\0') is var nul and >= 0)
+            {
+                return new Rejection(
+                    RejectionCode.NotUtf8,
+                    "the file contains NUL characters, as UTF-16 or binary files do; save it as UTF-8 text",
+                    text[..nul].Count('\n') + 1);
+            }
+
+            return ParseText(blobName, text, allowHttpImages);
+        }
+        finally
         {
-            return new Rejection(RejectionCode.Empty, content.IsEmpty ? "the file is empty" : "the file contains only blank space");
+            ArrayPool<char>.Shared.Return(buffer);
         }
+    }
 
-        if (text.IndexOf('\0') is var nul and >= 0)
-        {
-            return new Rejection(
-                RejectionCode.NotUtf8,
-                "the file contains NUL characters, as UTF-16 or binary files do; save it as UTF-8 text",
-                LineAt(text, nul));
-        }
-
+    private static ArticleParseResult ParseText(string blobName, Span<char> text, bool allowHttpImages)
+    {
         try
         {
             // Control characters never reach a page or a feed; blanking them keeps every line number.
-            text = XmlSafeText.Blank(text);
+            XmlSafeText.Blank(text);
             return ArticleFormats.FromName(blobName) == ArticleFormat.Markdown
-                ? ParseMarkdown(blobName, text, allowHttpImages)
-                : ParsePlainText(blobName, text);
+                ? ParseMarkdown(blobName, text[..NormalizeLineEndings(text)], allowHttpImages)
+                : ParsePlainText(blobName, text.ToString());
         }
         catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
         {
@@ -64,10 +85,9 @@ public static class ArticleParser
     public static Rejection TooLarge(long length, int maxBytes) => new(
         RejectionCode.TooLarge, $"the file is {FormatSize(length)}; the limit is {FormatSize(maxBytes)}");
 
-    private static ArticleParseResult ParseMarkdown(string blobName, string text, bool allowHttpImages)
+    private static ArticleParseResult ParseMarkdown(string blobName, ReadOnlySpan<char> text, bool allowHttpImages)
     {
-        var lines = text.ReplaceLineEndings("\n").Split('\n');
-        var frontMatterResult = FrontMatter.Read(lines, out var bodyStart);
+        var frontMatterResult = FrontMatter.Read(text, out var bodyStart, out var bodyOffset);
         if (frontMatterResult is FrontMatter.Result.Broken broken)
         {
             return broken.Rejection;
@@ -91,23 +111,35 @@ public static class ArticleParser
         }
 
         // Before anything reads the body, the title heading included (Markdig is quadratic on some long lines).
-        if (MarkdownShape.Check(lines, bodyStart) is { } tooComplex)
+        if (MarkdownShape.Check(text[bodyOffset..], bodyStart) is { } tooComplex)
         {
             return tooComplex;
         }
 
+        // The first line of the body with anything on it; past the last line when there is none.
+        var lines = new LineReader(text[bodyOffset..]);
         var firstContent = bodyStart;
-        while (firstContent < lines.Length && string.IsNullOrWhiteSpace(lines[firstContent]))
+        ReadOnlySpan<char> firstLine = default;
+        var found = false;
+        while (lines.TryNext(out var line))
         {
+            if (!line.IsWhiteSpace())
+            {
+                firstLine = line;
+                found = true;
+                break;
+            }
+
             firstContent++;
         }
 
         // A leading "# Heading" is the title when the front matter names none, and a duplicate of it when it does.
-        if (firstContent < lines.Length && HeadingText(lines[firstContent]) is { } heading
+        if (found && HeadingText(firstLine) is { } heading
             && (title is null || string.Equals(heading, title, StringComparison.OrdinalIgnoreCase)))
         {
             title ??= heading;
             bodyStart = firstContent + 1;
+            bodyOffset = Math.Min(bodyOffset + lines.Offset, text.Length);
         }
 
         if (title is null)
@@ -115,7 +147,7 @@ public static class ArticleParser
             return new Rejection(
                 RejectionCode.MissingTitle,
                 "the article has no title: add 'title:' to the front matter or start the text with a '# ' heading",
-                Math.Min(firstContent, lines.Length - 1) + 1);
+                Math.Min(firstContent, text.Count('\n')) + 1);
         }
 
         var titleLine = frontMatter.Keys.Contains("title", StringComparer.OrdinalIgnoreCase) ? frontMatter.LineOf("title") : firstContent + 1;
@@ -143,7 +175,7 @@ public static class ArticleParser
         {
             Title = fields.Title,
             Slug = slug,
-            Body = new MarkdownBody(string.Join('\n', lines.Skip(bodyStart)), bodyStart + 1),
+            Body = new MarkdownBody(text[bodyOffset..].ToString(), bodyStart + 1),
             Tags = tags,
             Author = fields.Author.Value,
             Source = fields.Source.Value,
@@ -193,7 +225,7 @@ public static class ArticleParser
     }
 
     /// <summary>The text of an ATX level-1 heading line (<c># Title #</c>) as plain text, or null.</summary>
-    private static string? HeadingText(string line)
+    private static string? HeadingText(ReadOnlySpan<char> line)
     {
         var trimmed = line.TrimStart(' ');
         if (line.Length - trimmed.Length > 3 || !trimmed.StartsWith("# ", StringComparison.Ordinal))
@@ -201,7 +233,7 @@ public static class ArticleParser
             return null;
         }
 
-        var text = trimmed[2..].Trim().TrimEnd('#').Trim();
+        var text = trimmed[2..].Trim().TrimEnd('#').Trim().ToString();
         var plain = Markdown.ToPlainText(text).Trim();
         return plain.Length > 0 ? plain : null;
     }
@@ -234,19 +266,34 @@ public static class ArticleParser
         return false;
     }
 
-    /// <summary>Strict UTF-8 decoding (a leading byte order mark is dropped); null when the bytes are not UTF-8.</summary>
-    private static string? Decode(ReadOnlySpan<byte> content)
+    /// <summary>
+    /// Rewrites every line break of <paramref name="text"/> as <c>\n</c> in place, as <see cref="string.ReplaceLineEndings(string)"/>
+    /// does (CR LF, CR, NEL, LS, PS and FF are line breaks), and returns the text's new length.
+    /// </summary>
+    private static int NormalizeLineEndings(Span<char> text)
     {
-        var body = content.StartsWith("\uFEFF"u8) ? content[3..] : content;
-        try
+        var first = text.IndexOfAny(OtherLineBreaks);
+        if (first < 0)
         {
-            return StrictUtf8.GetString(body);
+            return text.Length;
         }
-        catch (DecoderFallbackException)
+
+        var written = first;
+        for (var i = first; i < text.Length; i++)
         {
-            return null;
+            var c = text[i];
+            if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+            {
+                continue; // the LF that follows is written
+            }
+
+            text[written++] = c is '\r' or '\u0085' or '\u2028' or '\u2029' or '\f' ? '\n' : c;
         }
+
+        return written;
     }
+
+    private static readonly SearchValues<char> OtherLineBreaks = SearchValues.Create("\r\u0085\u2028\u2029\f");
 
     private static Rejection NotUtf8(ReadOnlySpan<byte> content)
     {
@@ -270,8 +317,6 @@ public static class ArticleParser
             ArrayPool<char>.Shared.Return(buffer);
         }
     }
-
-    private static int LineAt(string text, int index) => text.AsSpan(0, index).Count('\n') + 1;
 
     private static string FormatSize(long bytes) => bytes switch
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using YamlDotNet.Core;
@@ -21,23 +22,33 @@ internal sealed class FrontMatter
     public Rejection? Problem { get; private set; }
 
     /// <summary>
-    /// Splits <paramref name="lines"/> into front matter and body. <paramref name="bodyStart"/> is the index of
-    /// the first body line; a file without front matter has its body start at 0.
+    /// Splits <paramref name="text"/> (lines separated by <c>\n</c> only) into front matter and body.
+    /// <paramref name="bodyLine"/> is the index of the first body line and <paramref name="bodyOffset"/> where it starts
+    /// in <paramref name="text"/>; a file without front matter has its body start at 0.
     /// </summary>
-    public static Result Read(IReadOnlyList<string> lines, out int bodyStart)
+    public static Result Read(ReadOnlySpan<char> text, out int bodyLine, out int bodyOffset)
     {
-        bodyStart = 0;
-        if (lines.Count == 0 || !IsFence(lines[0]))
+        (bodyLine, bodyOffset) = (0, 0);
+        var lines = new LineReader(text);
+        if (!lines.TryNext(out var first) || !IsFence(first))
         {
             return new Result.Read(new FrontMatter([]));
         }
 
+        var yamlStart = lines.Offset;
         var close = -1;
-        for (var i = 1; i < lines.Count; i++)
+        var closeStart = 0;
+        while (true)
         {
-            if (IsFence(lines[i]) || lines[i].TrimEnd() == "...")
+            var lineStart = lines.Offset;
+            if (!lines.TryNext(out var line))
             {
-                close = i;
+                break;
+            }
+
+            if (IsFence(line) || line.TrimEnd().SequenceEqual("..."))
+            {
+                (close, closeStart) = (lines.Index - 1, lineStart);
                 break;
             }
         }
@@ -47,9 +58,14 @@ internal sealed class FrontMatter
             return Broken("front matter opened with '---' is never closed by a '---' line", 1);
         }
 
-        bodyStart = close + 1;
-        var yaml = string.Join('\n', lines.Skip(1).Take(close - 1));
-        return string.IsNullOrWhiteSpace(yaml) ? new Result.Read(new FrontMatter([])) : Load(yaml);
+        (bodyLine, bodyOffset) = (close + 1, Math.Min(lines.Offset, text.Length));
+        var yaml = close > 1 ? text[yamlStart..(closeStart - 1)] : [];
+        if (yaml.IsWhiteSpace())
+        {
+            return new Result.Read(new FrontMatter([]));
+        }
+
+        return ReadSimple(yaml) ?? Load(yaml.ToString());
     }
 
     public IEnumerable<string> Keys => _entries.Keys;
@@ -147,7 +163,147 @@ internal sealed class FrontMatter
 
     private void Report(Rejection rejection) => Problem ??= rejection;
 
-    private static Result Load(string yaml)
+    /// <summary>
+    /// The front matter read without YamlDotNet when every line is one this reader is sure of: <c>key: value</c> at the
+    /// start of the line, the key a plain word, the value a plain scalar on that line (or nothing) or a flow list of
+    /// plain scalars on that line (<c>[a, b]</c>), with no character that could start a quote, a comment, an anchor, a
+    /// tag, a block, a nested map or a continuation. Null for anything else (a quote, an indented or a list line, a
+    /// comment, a repeated key, more values than the limit allows, ...), which YamlDotNet then reads, so the result and
+    /// every rejection are the same as YamlDotNet's, only cheaper for the front matter editors usually write.
+    /// </summary>
+    internal static Result.Read? ReadSimple(ReadOnlySpan<char> yaml)
+    {
+        var entries = new Dictionary<string, Entry>(StringComparer.OrdinalIgnoreCase);
+        var events = 6; // stream, document and mapping, each a start and an end
+        var lines = new LineReader(yaml);
+        while (lines.TryNext(out var line))
+        {
+            if (line.TrimStart(' ').IsEmpty)
+            {
+                continue;
+            }
+
+            var colon = line.IndexOf(':');
+            if (colon <= 0 || colon > MaxSimpleKeyLength || !IsSimpleKey(line[..colon]))
+            {
+                return null;
+            }
+
+            var rest = line[(colon + 1)..];
+            if (!rest.IsEmpty && rest[0] != ' ')
+            {
+                return null;
+            }
+
+            var value = rest.Trim(' ');
+            Node node;
+            if (value.IsEmpty)
+            {
+                node = new Scalar(string.Empty);
+                events += 2;
+            }
+            else if (value[0] == '[')
+            {
+                if (ReadFlowList(value) is not { } list)
+                {
+                    return null;
+                }
+
+                node = list;
+                events += 3 + list.Items.Count;
+            }
+            else if (IsSimpleScalar(value, inFlow: false))
+            {
+                node = new Scalar(XmlSafeText.Clean(value.ToString()));
+                events += 2;
+            }
+            else
+            {
+                return null;
+            }
+
+            // YAML lines count from the line after the opening fence.
+            if (events > ArticleLimits.MaxFrontMatterEvents - 8 || !entries.TryAdd(line[..colon].ToString(), new Entry(node, lines.Index + 1)))
+            {
+                return null;
+            }
+        }
+
+        return entries.Count == 0 ? null : new Result.Read(new FrontMatter(entries));
+    }
+
+    /// <summary><c>[a, b c, d]</c>: plain scalars between commas, none empty; null for anything else.</summary>
+    private static Sequence? ReadFlowList(ReadOnlySpan<char> value)
+    {
+        if (value.Length < 3 || value[^1] != ']')
+        {
+            return null;
+        }
+
+        var items = new List<Node>();
+        foreach (var range in value[1..^1].Split(','))
+        {
+            var item = value[1..^1][range].Trim(' ');
+            if (!IsSimpleScalar(item, inFlow: true))
+            {
+                return null;
+            }
+
+            items.Add(new Scalar(XmlSafeText.Clean(item.ToString())));
+        }
+
+        return new Sequence(items);
+    }
+
+    /// <summary>A key YAML reads as the word it is: an ASCII letter, then letters, digits, <c>_</c> and <c>-</c>.</summary>
+    private static bool IsSimpleKey(ReadOnlySpan<char> key) =>
+        char.IsAsciiLetter(key[0]) && !key.ContainsAnyExcept(SimpleKeyCharacters);
+
+    /// <summary>
+    /// A plain scalar that means its own text (trimmed of spaces): not empty, not starting with an indicator, no tab,
+    /// no control or byte order mark character, no <c>": "</c> or trailing <c>:</c> (a nested map),
+    /// no surrogate (YAML's printable set is checked by YamlDotNet, and a character outside the Basic Multilingual Plane
+    /// goes there), no <c>" #"</c> (a comment), no bracket or brace, and in a flow list no <c>:</c> at all (commas end it there).
+    /// </summary>
+    private static bool IsSimpleScalar(ReadOnlySpan<char> value, bool inFlow)
+    {
+        if (value.IsEmpty || Indicators.Contains(value[0]) || char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            switch (c)
+            {
+                case < ' ' or (>= '\u007F' and <= '\u009F') or (>= '\uD800' and <= '\uDFFF') or '\uFEFF' or '\uFFFE' or '\uFFFF' or '[' or ']' or '{' or '}':
+                    return false;
+                case ':' when inFlow || i == value.Length - 1 || value[i + 1] == ' ':
+                    return false;
+                case '#' when value[i - 1] == ' ':
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    private const int MaxSimpleKeyLength = 200;
+
+    private static readonly SearchValues<char> SimpleKeyCharacters =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+
+    private static readonly SearchValues<char> Indicators = SearchValues.Create("-?:,[]{}#&*!|>'\"%@`");
+
+    /// <summary>Whether both hold the same keys, at the same lines, with the same values (for the tests of <see cref="ReadSimple"/>).</summary>
+    internal bool SameAs(FrontMatter other) => Shapes(this).SequenceEqual(Shapes(other), StringComparer.Ordinal);
+
+    private static IEnumerable<string> Shapes(FrontMatter frontMatter) =>
+        frontMatter._entries.Select(pair => pair.Value.Key(pair.Key)).Order(StringComparer.Ordinal);
+
+    /// <summary>The front matter through YamlDotNet's parser: any YAML, with the limits checked event by event.</summary>
+    internal static Result Load(string yaml)
     {
         var parser = new Parser(new StringReader(yaml));
         var open = new Stack<Collection>();
@@ -311,7 +467,7 @@ internal sealed class FrontMatter
 
     private static Result.Broken Broken(RejectionCode code, string reason, int line) => new(new Rejection(code, reason, line));
 
-    private static bool IsFence(string line) => line.TrimEnd() == "---";
+    private static bool IsFence(ReadOnlySpan<char> line) => line.TrimEnd().SequenceEqual("---");
 
     private static string Describe(YamlException e)
     {
@@ -329,7 +485,19 @@ internal sealed class FrontMatter
         "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm:sszzz", "yyyy-MM-dd HH:mm:ssZ",
     ];
 
-    private sealed record Entry(Node Value, int Line);
+    private sealed record Entry(Node Value, int Line)
+    {
+        /// <summary>The key as written, its line, and its value with its shape (<c>s:</c> a scalar, <c>[</c> a list, <c>{</c> a map).</summary>
+        public string Key(string name) => $"{name}@{Line}={Shape(Value)}";
+
+        private static string Shape(Node node) => node switch
+        {
+            Scalar scalar => $"s:{scalar.Value.Length}:{scalar.Value}",
+            Sequence sequence => $"[{string.Join(',', sequence.Items.Select(Shape))}]",
+            Mapping mapping => $"{{{string.Join(',', mapping.Pairs.Select(p => Shape(p.Key) + "=" + Shape(p.Value)))}}}",
+            _ => "?",
+        };
+    }
 
     /// <summary>A YAML value: a scalar (as written, without characters XML cannot carry), a list or a map.</summary>
     private abstract class Node;

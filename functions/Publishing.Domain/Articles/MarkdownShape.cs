@@ -9,16 +9,18 @@ namespace Publishing.Articles;
 /// </summary>
 internal static class MarkdownShape
 {
-    /// <param name="lines">The file's lines; the body starts at index <paramref name="bodyStart"/>.</param>
-    public static Rejection? Check(IReadOnlyList<string> lines, int bodyStart)
+    /// <param name="body">The file's text from the body's first line on, its line breaks all <c>\n</c>.</param>
+    /// <param name="bodyStart">The index of the body's first line in the file.</param>
+    public static Rejection? Check(ReadOnlySpan<char> body, int bodyStart)
     {
         var headings = 0;
         var footnotes = 0;
         var previousBlank = true;
         var (brackets, emphasis, paragraphStart) = (0, 0, bodyStart);
-        for (var i = bodyStart; i < lines.Count; i++)
+        var lines = new LineReader(body);
+        while (lines.TryNext(out var line))
         {
-            var line = lines[i].AsSpan();
+            var i = bodyStart + lines.Index - 1;
             var lineNumber = i + 1;
             if (line.Length > ArticleLimits.MaxLineLength)
             {

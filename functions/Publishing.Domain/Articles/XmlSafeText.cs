@@ -44,6 +44,33 @@ public static class XmlSafeText
     /// </summary>
     public static string Blank(string text) => Replace(text, replacement: ' ');
 
+    /// <summary>As <see cref="Blank(string)"/>, in place.</summary>
+    public static void Blank(Span<char> text)
+    {
+        var first = IndexOfUnsafe(text);
+        if (first < 0)
+        {
+            return;
+        }
+
+        for (var i = first; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (IsAllowed(c))
+            {
+                continue;
+            }
+
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+                continue;
+            }
+
+            text[i] = ' ';
+        }
+    }
+
     private static string Replace(string text, char? replacement)
     {
         ArgumentNullException.ThrowIfNull(text);

@@ -134,7 +134,7 @@ public static partial class ArticlePageHtml
             </form>
             </section>
             """);
-        return section.ToString();
+        return section.Build();
     }
 
     /// <summary>A comment's plain text as HTML: paragraphs at blank lines, line breaks kept, http(s) links made clickable, all else encoded.</summary>
@@ -159,7 +159,7 @@ public static partial class ArticlePageHtml
             html.Append($"</p>\n");
         }
 
-        return new TrustedHtml(html.ToString().TrimEnd('\n'));
+        return new TrustedHtml(html.Build().TrimEnd('\n'));
     }
 
     private static void AppendLinked(HtmlBuilder html, string line)

@@ -26,6 +26,9 @@ public sealed class ArticlePageRenderer
         Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
     };
 
+    /// <summary>The comments section of a page rendered before anyone commented.</summary>
+    private static readonly TrustedHtml NoComments = ArticlePageHtml.CommentsSection(0);
+
     private readonly MarkdownPipeline _markdown = ArticleMarkdown.Pipeline;
 
     /// <summary>
@@ -91,11 +94,11 @@ public sealed class ArticlePageRenderer
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(site);
         var view = new PageView(content, site, site.ArticleUrl(content.Slug));
-        var section = comments is null ? ArticlePageHtml.CommentsSection(0) : new TrustedHtml(ArticlePageHtml.RenderComments(comments));
+        var section = comments is null ? NoComments : new TrustedHtml(ArticlePageHtml.RenderComments(comments));
         var page = new HtmlBuilder(content.BodyHtml.Length + 8192);
         WriteHead(page, view);
         WriteBody(page, view, section);
-        return page.ToString();
+        return page.Build();
     }
 
     /// <summary>
@@ -166,7 +169,7 @@ public sealed class ArticlePageRenderer
         var (article, url, site) = (view.Content, view.Url, view.Site);
         var (published, description) = (article.Published, article.Description);
         var image = SafeUrl.AbsoluteHttp(article.Image, url);
-        page.Append(PageChrome.HeadStart(view.Language));
+        PageChrome.AppendHeadStart(page, view.Language);
         page.Append($"""
             <title>{article.Title} – {site.Name}</title>
             <meta name="description" content="{description}">
@@ -203,7 +206,9 @@ public sealed class ArticlePageRenderer
         }
 
         PageChrome.AppendFeedLinks(page, site, article.Tags);
-        page.Append($"""<script type="application/ld+json">{JsonLd(view, image)}</script>{"\n"}""")
+        page.Append($"""<script type="application/ld+json">""");
+        WriteJsonLd(page, view, image);
+        page.Append($"</script>\n")
             .Append(PageChrome.Style)
             .Append($"\n</head>\n");
     }
@@ -211,8 +216,9 @@ public sealed class ArticlePageRenderer
     private static void WriteBody(HtmlBuilder page, PageView view, TrustedHtml comments)
     {
         var article = view.Content;
+        PageChrome.AppendBodyStart(page, view.Site, "Skip to the article");
         page.Append($"""
-            {PageChrome.BodyStart(view.Site, "Skip to the article")}
+
             <article>
             <header>
             <h1>{article.Title}</h1>
@@ -280,15 +286,20 @@ public sealed class ArticlePageRenderer
             }
         }
 
-        return new TrustedHtml(html.ToString());
+        return new TrustedHtml(html.Build());
     }
 
-    /// <summary>schema.org NewsArticle, JSON-encoded so that it is also safe as the text of a script element.</summary>
-    private static TrustedHtml JsonLd(PageView view, Uri? image)
+    /// <summary>
+    /// schema.org NewsArticle, JSON-encoded so that it is also safe as the text of a script element; written through
+    /// this thread's writer and buffer, reset for each page.
+    /// </summary>
+    private static void WriteJsonLd(HtmlBuilder page, PageView view, Uri? image)
     {
         var (article, url, site) = (view.Content, view.Url, view.Site);
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var json = new Utf8JsonWriter(buffer, JsonLdOptions))
+        var buffer = t_jsonLdBuffer ??= new ArrayBufferWriter<byte>(2048);
+        buffer.ResetWrittenCount();
+        var json = t_jsonLd ??= new Utf8JsonWriter(buffer, JsonLdOptions);
+        json.Reset(buffer);
         {
             json.WriteStartObject();
             json.WriteString("@context", "https://schema.org");
@@ -337,10 +348,17 @@ public sealed class ArticlePageRenderer
             }
 
             json.WriteEndObject();
+            json.Flush();
         }
 
-        return new TrustedHtml(Encoding.UTF8.GetString(buffer.WrittenSpan));
+        page.WriteUtf8(buffer.WrittenSpan);
     }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_jsonLdBuffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_jsonLd;
 
     private static string Iso(DateTimeOffset time) => PageChrome.Iso(time);
 

@@ -44,6 +44,6 @@ public static class FrontPageRenderer
             </html>
 
             """);
-        return page.ToString();
+        return page.Build();
     }
 }

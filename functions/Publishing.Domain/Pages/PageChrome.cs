@@ -49,7 +49,7 @@ internal static class PageChrome
     /// Content-Security-Policy is a response header (<see cref="ContentSecurityPolicy"/>), not a meta element: a meta
     /// policy cannot say <c>frame-ancestors</c>, and one written into a stored page would outlive a change of settings.
     /// </summary>
-    public static TrustedHtml HeadStart(string language) => TrustedHtml.Format($"""
+    public static void AppendHeadStart(HtmlBuilder page, string language) => page.Append($"""
         <!DOCTYPE html>
         <html lang="{language}">
         <head>
@@ -58,13 +58,29 @@ internal static class PageChrome
 
         """);
 
+    /// <inheritdoc cref="AppendHeadStart"/>
+    public static TrustedHtml HeadStart(string language)
+    {
+        var page = new HtmlBuilder(256);
+        AppendHeadStart(page, language);
+        return new TrustedHtml(page.Build());
+    }
+
     /// <summary>From <c>&lt;body&gt;</c> to the opening of <c>&lt;main&gt;</c>: the skip link and the site header.</summary>
-    public static TrustedHtml BodyStart(SiteInfo site, string skipText) => TrustedHtml.Format($"""
+    public static void AppendBodyStart(HtmlBuilder page, SiteInfo site, string skipText) => page.Append($"""
         <body>
         <a class="skip" href="#main">{skipText}</a>
         <header><a href="/" rel="home">{site.Name}</a></header>
         <main id="main">
         """);
+
+    /// <inheritdoc cref="AppendBodyStart"/>
+    public static TrustedHtml BodyStart(SiteInfo site, string skipText)
+    {
+        var page = new HtmlBuilder(256);
+        AppendBodyStart(page, site, skipText);
+        return new TrustedHtml(page.Build());
+    }
 
     /// <summary>
     /// The head's <c>&lt;link rel="alternate"&gt;</c>s to Atom feeds: the site's feed (every page has it), then one per

@@ -47,6 +47,6 @@ public static class TagIndexRenderer
             </html>
 
             """);
-        return page.ToString();
+        return page.Build();
     }
 }

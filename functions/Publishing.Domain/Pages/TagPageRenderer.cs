@@ -41,6 +41,6 @@ public static class TagPageRenderer
             </html>
 
             """);
-        return page.ToString();
+        return page.Build();
     }
 }
