@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Azure;
-using Microsoft.Extensions.Hosting;
 using Publishing.Local.Functions;
 using Publishing.Local.Relay;
 
@@ -151,13 +150,4 @@ public sealed class EventRelayTests
         Assert.False(await storage.DeadLetters.ExistsAsync(Cancellation) && await storage.DeadLetters.GetBlobsAsync(cancellationToken: Cancellation).AnyAsync(Cancellation));
 
     private static string Unquoted(ETag etag) => etag.ToString().Trim('"');
-
-    private sealed class RunningRelay(IHost host) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await host.StopAsync(CancellationToken.None);
-            host.Dispose();
-        }
-    }
 }
