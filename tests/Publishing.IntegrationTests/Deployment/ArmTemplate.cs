@@ -298,9 +298,3 @@ internal sealed class ArmTemplate
         private FormatException Unexpected() => new($"Cannot read the template expression at {_at}: [{text}]");
     }
 }
-
-/// <summary>A resource of a compiled template and the template it is declared in (to evaluate its expressions).</summary>
-internal sealed record ArmResource(JsonObject Json, ArmTemplate Template)
-{
-    public string Evaluate(string property) => Template.EvaluateString(Json[property]);
-}

@@ -88,11 +88,3 @@ internal static class BicepCli
         typeof(BicepCli).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().SingleOrDefault(a => a.Key == key)?.Value
         ?? throw new InvalidOperationException($"The test assembly has no '{key}' metadata; see Publishing.IntegrationTests.csproj.");
 }
-
-internal sealed record BicepRun(int ExitCode, string StandardOutput, string StandardError)
-{
-    /// <summary>Every diagnostic line (errors, warnings, infos) the CLI printed; the template itself goes to stdout for build.</summary>
-    public IReadOnlyList<string> Diagnostics(bool includeStdout) =>
-        (includeStdout ? StandardOutput + "\n" + StandardError : StandardError)
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-}

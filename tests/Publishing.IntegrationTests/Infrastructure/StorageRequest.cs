@@ -3,15 +3,6 @@ using Azure.Core;
 
 namespace Publishing.IntegrationTests.Infrastructure;
 
-/// <summary>Which storage service a request went to.</summary>
-public enum StorageService
-{
-    Other,
-    Blob,
-    Queue,
-    Table,
-}
-
 /// <summary>
 /// A storage request as fault rules match it, read the same way from the app's pipeline
 /// (<see cref="FaultInjectionPolicy"/>) and from the wire (<see cref="StorageFaultProxy"/>). <see cref="Table"/>,

@@ -7,16 +7,6 @@ using AngleSharp.Html.Parser;
 
 namespace Publishing.IntegrationTests.LocalHost;
 
-/// <summary>A local host whose comment rate limit is out of the way, with the response cache on as in production.</summary>
-public sealed class CommentHostFixture : LocalHostFixture
-{
-    protected override void Configure(Dictionary<string, string?> settings)
-    {
-        settings["Comments:PostsPerMinute"] = "100000";
-        settings["Publishing:ResponseCacheDuration"] = "00:00:05";
-    }
-}
-
 /// <summary>Posting, listing and showing comments over real HTTP, against Azurite.</summary>
 public sealed class CommentTests(CommentHostFixture fixture) : IClassFixture<CommentHostFixture>
 {
@@ -345,39 +335,5 @@ public sealed class CommentTests(CommentHostFixture fixture) : IClassFixture<Com
         Assert.Equal("comments", (await ProblemAsync(page, HttpStatusCode.BadRequest)).GetProperty("parameter").GetString());
         Assert.Equal("cursor", (await ProblemAsync(list, HttpStatusCode.BadRequest)).GetProperty("parameter").GetString());
         Assert.Equal("limit", (await ProblemAsync(limit, HttpStatusCode.BadRequest)).GetProperty("parameter").GetString());
-    }
-
-    /// <summary>A JSON-typed body of <paramref name="length"/> bytes sent chunked, without a Content-Length.</summary>
-    private sealed class ChunkedJson : HttpContent
-    {
-        private readonly int _length;
-
-        public ChunkedJson(int length)
-        {
-            _length = length;
-            Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        }
-
-        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
-        {
-            var chunk = Encoding.ASCII.GetBytes(new string(' ', 64 * 1024));
-            try
-            {
-                for (var sent = 0; sent < _length; sent += chunk.Length)
-                {
-                    await stream.WriteAsync(chunk);
-                }
-            }
-            catch (IOException)
-            {
-                // The server answered and stopped reading: what is being tested.
-            }
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = 0;
-            return false;
-        }
     }
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Azure;
-using Microsoft.Extensions.Hosting;
 using Publishing.Local.Functions;
 using Publishing.IntegrationTests.Infrastructure;
 using Publishing.Local.Relay;
@@ -203,13 +202,4 @@ public sealed class EventRelayTests
         Assert.False(await storage.DeadLetters.ExistsAsync(Cancellation) && await storage.DeadLetters.GetBlobsAsync(cancellationToken: Cancellation).AnyAsync(Cancellation));
 
     private static string Unquoted(ETag etag) => etag.ToString().Trim('"');
-
-    private sealed class RunningRelay(IHost host) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await host.StopAsync(CancellationToken.None);
-            host.Dispose();
-        }
-    }
 }

@@ -1,49 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Publishing.Local;
 using Publishing.Local.Commands;
-using Publishing.Local.Configuration;
 
 namespace Publishing.IntegrationTests.LocalHost;
-
-/// <summary>
-/// One local host, with its relay and dispatcher, over real HTTP and a real Azurite, shared by a test class. Fixtures
-/// for hosts with other settings derive from it and override <see cref="Configure"/>.
-/// </summary>
-public class LocalHostFixture : IAsyncLifetime
-{
-    private TestLocalHost? _host;
-
-    public LocalHostStorage Storage { get; } = new();
-
-    internal TestLocalHost Host => _host ?? throw new InvalidOperationException("The local host has not started.");
-
-    /// <summary>What the host listens on.</summary>
-    protected virtual string Urls => "http://127.0.0.1:0";
-
-    public async ValueTask InitializeAsync()
-    {
-        Configure(Storage.Settings);
-        _host = await TestLocalHost.StartAsync(Storage, urls: Urls);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-
-        await Storage.DisposeAsync();
-        GC.SuppressFinalize(this);
-    }
-
-    /// <summary>Settings for the host, before it starts.</summary>
-    protected virtual void Configure(Dictionary<string, string?> settings)
-    {
-    }
-}
 
 public sealed class LocalHostEndToEndTests(LocalHostFixture fixture) : IClassFixture<LocalHostFixture>
 {
@@ -143,32 +103,5 @@ public sealed class LocalHostEndToEndTests(LocalHostFixture fixture) : IClassFix
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("detail").GetString()));
         return problem;
-    }
-}
-
-/// <summary>The <c>drop --wait</c> command run against a test's host, on its storage, from a temporary file, through the command line.</summary>
-internal static class DropCommandRun
-{
-    public static async Task<(int Exit, string Output)> RunAsync(TestLocalHost host, LocalHostStorage storage, string blobName, string content, string? key = null)
-    {
-        var file = Path.Combine(Path.GetTempPath(), $"drop-{Guid.NewGuid():N}.md");
-        await File.WriteAllTextAsync(file, content, TestContext.Current.CancellationToken);
-        try
-        {
-            return await RunAsync(host, storage, ["drop", file, "--as", blobName, "--wait", "--timeout", "20", .. key is null ? Array.Empty<string>() : ["--key", key]]);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
-    }
-
-    /// <summary>The tool with <paramref name="args"/> (<c>--target</c> added: the test's host), its output plain as in CI.</summary>
-    public static async Task<(int Exit, string Output)> RunAsync(TestLocalHost host, LocalHostStorage storage, IReadOnlyList<string> args)
-    {
-        using var output = new StringWriter();
-        var context = new CommandContext { Console = CommandConsole.Plain(output), Settings = storage.Settings };
-        var exit = await LocalCommandLine.RunAsync(context, [.. args, "--target", host.BaseAddress.ToString()], output, output, TestContext.Current.CancellationToken);
-        return (exit, output.ToString());
     }
 }

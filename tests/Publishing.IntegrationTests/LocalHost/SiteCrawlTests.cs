@@ -1,21 +1,9 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net;
 using System.Xml.Linq;
 using AngleSharp.Html.Parser;
-using Microsoft.Playwright;
 
 namespace Publishing.IntegrationTests.LocalHost;
-
-/// <summary>A site of published articles (through the real pipeline) whose answers stay cached for a minute unless a publish drops them, and whose sitemap splits past 3 URLs.</summary>
-public sealed class SiteCrawlFixture : LocalHostFixture
-{
-    protected override void Configure(Dictionary<string, string?> settings)
-    {
-        settings["Publishing:SitemapPageSize"] = "3";
-        settings["Publishing:ResponseCacheDuration"] = "00:01:00";
-    }
-}
 
 /// <summary>The readers' site as a crawler and a browser see it: every link resolves, the cache follows publishes, no CSP violation.</summary>
 public sealed class SiteCrawlTests(SiteCrawlFixture fixture) : IClassFixture<SiteCrawlFixture>

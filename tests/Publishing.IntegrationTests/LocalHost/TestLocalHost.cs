@@ -12,16 +12,6 @@ using Publishing.Local.Worker;
 
 namespace Publishing.IntegrationTests.LocalHost;
 
-/// <summary>Which worker app a test's local host runs.</summary>
-public enum TestApp
-{
-    /// <summary>The function app itself (functions/Publishing.Functions), as <c>./run.sh</c> runs it.</summary>
-    Publishing,
-
-    /// <summary>The tests' own worker app (tests/Publishing.TestFunctionApp): functions that throw, wait, echo, stream.</summary>
-    TestFunctions,
-}
-
 /// <summary>
 /// The local host, started in-process on Kestrel at 127.0.0.1 on a free port with a test's own storage names; it
 /// runs the real worker process, as <c>./run.sh</c> does. Started means the worker has loaded every function.
@@ -166,32 +156,4 @@ internal sealed class TestLocalHost : IAsyncDisposable
     private static string TestFunctionAppDirectory =>
         typeof(TestLocalHost).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "TestFunctionAppOutput").Value
         ?? throw new InvalidOperationException("The test assembly does not say where the test function app was built.");
-}
-
-/// <summary>Waiting for something that happens in the background, without fixed sleeps.</summary>
-internal static class Eventually
-{
-    public static async Task<T> GetAsync<T>(Func<Task<T?>> probe, string what, TimeSpan? timeout = null)
-        where T : class
-    {
-        var limit = timeout ?? TimeSpan.FromSeconds(20);
-        var deadline = DateTimeOffset.UtcNow + limit;
-        while (true)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-
-            if (DateTimeOffset.UtcNow > deadline)
-            {
-                Assert.Fail($"Waited {limit.TotalSeconds} s for {what}.");
-            }
-
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-    }
-
-    public static Task TrueAsync(Func<Task<bool>> probe, string what, TimeSpan? timeout = null) =>
-        GetAsync<object>(async () => await probe() ? new object() : null, what, timeout);
 }

@@ -14,12 +14,6 @@ using Publishing.Local.BlobTriggers;
 
 namespace Publishing.IntegrationTests.LocalHost;
 
-/// <summary>One POST the relay made to a blob webhook, as the host received it.</summary>
-internal sealed record RecordedDelivery(string FunctionName, string EventType, string DeliveryCount, JsonElement Events)
-{
-    public JsonElement Event => Events.EnumerateArray().Single();
-}
-
 /// <summary>A stand-in Functions host that only records what reaches its blob webhook, to watch the relay from outside.</summary>
 internal sealed class WebhookRecorder : IAsyncDisposable
 {

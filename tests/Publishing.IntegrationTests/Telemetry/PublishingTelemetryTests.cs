@@ -13,10 +13,6 @@ using Publishing.Telemetry;
 
 namespace Publishing.IntegrationTests.Telemetry;
 
-/// <summary>Not run beside other tests: the SDK's meter listener hears every <c>Publishing</c> meter in the process.</summary>
-[CollectionDefinition(nameof(SerialTelemetryTests), DisableParallelization = true)]
-public sealed class SerialTelemetryTests;
-
 /// <summary>
 /// What an operator reads without logs: each publish counted by outcome with its duration and storage calls, each
 /// comment post by outcome and reason, and the span that follows one file. Read through OpenTelemetry's in-memory

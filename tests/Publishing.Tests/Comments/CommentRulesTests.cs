@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Publishing.Comments;
 using Publishing.Pages;
 using static Publishing.Tests.Pages.TestPages;
@@ -168,15 +169,15 @@ public sealed class CommentRulesTests
     [Fact]
     public void Rate_limit_refuses_posts_over_the_limit_until_the_minute_has_passed()
     {
-        var clock = new ManualClock(Noon);
+        var clock = new FakeTimeProvider(Noon);
         var limiter = new CommentRateLimiter(Options.Create(new CommentOptions { PostsPerMinute = 2 }), clock);
 
         Assert.Null(limiter.TryAcquire("a"));
-        clock.Now = Noon.AddSeconds(20);
+        clock.SetUtcNow(Noon.AddSeconds(20));
         Assert.Null(limiter.TryAcquire("a"));
         Assert.Equal(TimeSpan.FromSeconds(40), limiter.TryAcquire("a"));
         Assert.Null(limiter.TryAcquire("b"));
-        clock.Now = Noon.AddSeconds(60);
+        clock.SetUtcNow(Noon.AddSeconds(60));
         Assert.Null(limiter.TryAcquire("a"));
     }
 
@@ -216,12 +217,5 @@ public sealed class CommentRulesTests
         Assert.Contains("What is your opinion on this topic?", texts);
         Assert.Contains("Leave the first comment", texts);
         Assert.Empty(section.QuerySelectorAll("nav"));
-    }
-
-    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-
-        public override DateTimeOffset GetUtcNow() => Now;
     }
 }

@@ -111,21 +111,3 @@ public static class FuzzRun
         File.WriteAllText(Path.Combine(FailuresFolder, key + extension + ".result"), $"{input.Name}\n{result}\n");
     }
 }
-
-/// <summary>A generated file broke one of the oracle's properties.</summary>
-public sealed class PropertyException : Exception
-{
-    public PropertyException()
-    {
-    }
-
-    public PropertyException(string message)
-        : base(message)
-    {
-    }
-
-    public PropertyException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-}

@@ -1,0 +1,31 @@
+using Publishing.Local;
+using Publishing.Local.Commands;
+
+namespace Publishing.IntegrationTests.LocalHost;
+
+/// <summary>The <c>drop --wait</c> command run against a test's host, on its storage, from a temporary file, through the command line.</summary>
+internal static class DropCommandRun
+{
+    public static async Task<(int Exit, string Output)> RunAsync(TestLocalHost host, LocalHostStorage storage, string blobName, string content, string? key = null)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"drop-{Guid.NewGuid():N}.md");
+        await File.WriteAllTextAsync(file, content, TestContext.Current.CancellationToken);
+        try
+        {
+            return await RunAsync(host, storage, ["drop", file, "--as", blobName, "--wait", "--timeout", "20", .. key is null ? Array.Empty<string>() : ["--key", key]]);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>The tool with <paramref name="args"/> (<c>--target</c> added: the test's host), its output plain as in CI.</summary>
+    public static async Task<(int Exit, string Output)> RunAsync(TestLocalHost host, LocalHostStorage storage, IReadOnlyList<string> args)
+    {
+        using var output = new StringWriter();
+        var context = new CommandContext { Console = CommandConsole.Plain(output), Settings = storage.Settings };
+        var exit = await LocalCommandLine.RunAsync(context, [.. args, "--target", host.BaseAddress.ToString()], output, output, TestContext.Current.CancellationToken);
+        return (exit, output.ToString());
+    }
+}
