@@ -89,6 +89,7 @@ touch "functions/Publishing.Local/bin/$configuration/net10.0/.pub-built" # ./pub
 
 # Core Tools' own source (StartHostAction.Setup) listens on http://0.0.0.0:<port>, with no option for loopback only.
 exposed_warning=""
+blob_endpoint_line=""
 if command -v func >/dev/null && [[ "${PUBLISHING_LOCAL_HOST:-}" != 1 ]]; then
   output="$function_app/bin/$configuration/net10.0"
   exposed_warning="
@@ -103,6 +104,8 @@ if command -v func >/dev/null && [[ "${PUBLISHING_LOCAL_HOST:-}" != 1 ]]; then
 else
   log "Starting the local Functions host on loopback only (it runs the real worker)$(command -v func >/dev/null || printf '; Azure Functions Core Tools are not installed')"
   start dotnet "$local_host" serve --urls "$app_url"
+  blob_endpoint_line="
+    Other Blob tools:  BlobEndpoint=http://127.0.0.1:10010/devstoreaccount1 (Azurite's, through the app: a file reaches it at once)"
 fi
 
 for _ in $(seq 1 600); do
@@ -119,7 +122,7 @@ cat >&2 <<EOF
   Publishing is running on $app_url
     Drop an article:  ./pub drop path/to/article.md --wait      (a folder too: ./pub drop archive/ --wait)
     Read it:          $app_url/articles/<slug>
-    What became of a file:  $app_url/api/submissions/<blob name>
+    What became of a file:  $app_url/api/submissions/<blob name>$blob_endpoint_line
   Ctrl+C stops what this script started (PIDs ${pids[*]}).
 $exposed_warning
 EOF
