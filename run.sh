@@ -102,10 +102,15 @@ if command -v func >/dev/null && [[ "${PUBLISHING_LOCAL_HOST:-}" != 1 ]]; then
   start bash -c 'cd "$1" && exec func start --port "$2"' func "$output" "$port"
   start dotnet "$local_host" relay --target "$app_url" --metadata "$output/functions.metadata"
 else
+  if [[ -z "${Relay__BlobEndpoint+set}" ]] && listening 127.0.0.1 10010; then
+    fail "port 10010 is already in use; the app answers there as Azurite's Blob service. Stop what listens there, or choose another address: Relay__BlobEndpoint=http://127.0.0.1:<port>/devstoreaccount1 ./run.sh (empty: none)."
+  fi
   log "Starting the local Functions host on loopback only (it runs the real worker)$(command -v func >/dev/null || printf '; Azure Functions Core Tools are not installed')"
   start dotnet "$local_host" serve --urls "$app_url"
-  blob_endpoint_line="
-    Other Blob tools:  BlobEndpoint=http://127.0.0.1:10010/devstoreaccount1 (Azurite's, through the app: a file reaches it at once)"
+  if [[ -n "${Relay__BlobEndpoint-http://127.0.0.1:10010/devstoreaccount1}" ]]; then
+    blob_endpoint_line="
+    Other Blob tools:  BlobEndpoint=${Relay__BlobEndpoint:-http://127.0.0.1:10010/devstoreaccount1} (Azurite's, through the app: a file reaches it at once)"
+  fi
 fi
 
 for _ in $(seq 1 600); do
