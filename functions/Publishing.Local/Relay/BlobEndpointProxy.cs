@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Publishing.Local.Configuration;
 using Publishing.Local.Http;
@@ -37,6 +38,12 @@ internal sealed partial class BlobEndpointProxy : IDisposable
     public async Task ForwardAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        // Azurite's limits apply, not the host's 30 MB for the app's requests: a file too large to publish still lands and is rejected by the app.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = null;
+        }
+
         var error = await _forwarder.SendAsync(context, _origin, _azurite, Http11, RawTargetTransformer.Instance, context.RequestAborted);
         if (error != ForwarderError.None)
         {

@@ -329,7 +329,7 @@ internal sealed partial class EventRelay : BackgroundService
     /// <summary>Delivers a blob version unless a delivery of that blob is in flight (the next sweep or change looks again).</summary>
     private void StartDelivery(Watch watch, string blobName, EventGridEvent<BlobCreatedEventData> @event, CancellationToken cancellationToken)
     {
-        lock (watch.InFlight)
+        lock (watch.DeliveryGate)
         {
             if (watch.InFlight.ContainsKey(blobName)
                 || (watch.Records!.TryGetValue(blobName, out var record) && record.ETag == @event.Data.ETag))
@@ -496,6 +496,9 @@ internal sealed partial class EventRelay : BackgroundService
         public ConcurrentDictionary<string, RelayRecord>? Records { get; set; }
 
         public SemaphoreSlim Loading { get; } = new(1, 1);
+
+        /// <summary>Held while deciding whether to start a delivery, so the sweep and the blob endpoint's changes never start two for one blob.</summary>
+        public Lock DeliveryGate { get; } = new();
 
         /// <summary>Where the sweep's next page starts; null: at the start of the container.</summary>
         public string? Marker { get; set; }

@@ -87,6 +87,33 @@ public sealed class BlobEndpointTests
     }
 
     [Fact]
+    public async Task File_larger_than_the_hosts_request_limit_lands_through_the_blob_endpoint_and_is_rejected_by_the_app()
+    {
+        await using var storage = new LocalHostStorage();
+        var endpoint = BlobEndpoint(storage);
+        await using var host = await TestLocalHost.StartAsync(storage);
+        var through = ThroughEndpoint(storage, endpoint);
+        await through.CreateIfNotExistsAsync(cancellationToken: Cancellation);
+
+        // One Put Blob of 31 MB: past Kestrel's 30 MB default for a request body, within Azurite's limits.
+        var content = BinaryData.FromBytes(new byte[31 * 1024 * 1024]);
+        await through.GetBlobClient("huge.md").UploadAsync(
+            content,
+            new Azure.Storage.Blobs.Models.BlobUploadOptions { TransferOptions = new Azure.Storage.StorageTransferOptions { InitialTransferSize = 64 * 1024 * 1024, MaximumTransferSize = 64 * 1024 * 1024 } },
+            Cancellation);
+
+        Assert.Equal(31 * 1024 * 1024, (await storage.Articles.GetBlobClient("huge.md").GetPropertiesAsync(cancellationToken: Cancellation)).Value.ContentLength);
+        var status = await Eventually.GetAsync(
+            async () =>
+            {
+                using var response = await host.Http.GetAsync(new Uri("api/submissions/huge.md", UriKind.Relative), Cancellation);
+                return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync(Cancellation) : null;
+            },
+            "the app's verdict on huge.md");
+        Assert.Contains("\"rejected\"", status, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Drop_uploads_through_the_running_hosts_blob_endpoint_and_with_direct_past_it()
     {
         await using var storage = new LocalHostStorage();
