@@ -67,7 +67,7 @@ internal static partial class LocalServer
         }
 
         var relayEnabled = builder.Configuration.GetValue(ConfigurationPath.Combine(RelayOptions.SectionName, nameof(RelayOptions.Enabled)), defaultValue: true);
-        var blobEndpoint = relayEnabled ? BlobEndpointOf(builder.Configuration) : null;
+        var blobEndpoint = relayEnabled ? BlobEndpointOf(builder.Configuration, urls) : null;
         builder.WebHost.UseUrls(blobEndpoint is null ? urls : $"{urls};{blobEndpoint.GetLeftPart(UriPartial.Authority)}");
 
         builder.Logging.AddSimpleConsole(console =>
@@ -185,7 +185,7 @@ internal static partial class LocalServer
     /// <see cref="RelayOptions.BlobEndpoint"/>, checked: an <c>http://</c> loopback address with a port of its own, as
     /// Azurite's own endpoints are; anything else would expose the storage account or shadow the app.
     /// </summary>
-    private static Uri? BlobEndpointOf(ConfigurationManager configuration)
+    private static Uri? BlobEndpointOf(ConfigurationManager configuration, string urls)
     {
         var setting = ConfigurationPath.Combine(RelayOptions.SectionName, nameof(RelayOptions.BlobEndpoint));
         if (configuration[setting] is not { Length: > 0 } value)
@@ -193,13 +193,20 @@ internal static partial class LocalServer
             return null;
         }
 
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var endpoint) || endpoint.Scheme != Uri.UriSchemeHttp || !endpoint.IsLoopback || endpoint.IsDefaultPort)
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var endpoint)
+            || endpoint.Scheme != Uri.UriSchemeHttp
+            || !endpoint.IsLoopback
+            || endpoint.IsDefaultPort
+            || urls.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Any(url => PortOf(url) == endpoint.Port))
         {
-            throw new OptionsValidationException(setting, typeof(RelayOptions), [$"{setting} must be an http:// loopback address with a port (http://127.0.0.1:10010/devstoreaccount1), not '{value}'."]);
+            throw new OptionsValidationException(setting, typeof(RelayOptions), [$"{setting} must be an http:// loopback address with a port of its own, not one the app listens on (http://127.0.0.1:10010/devstoreaccount1), not '{value}'."]);
         }
 
         return endpoint;
     }
+
+    private static int? PortOf(string url) =>
+        Uri.TryCreate(url.Replace("://*", "://any", StringComparison.Ordinal).Replace("://+", "://any", StringComparison.Ordinal), UriKind.Absolute, out var uri) ? uri.Port : null;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Azurite's Blob service is also at {BlobEndpoint}: files written or deleted through it reach the app at once")]
     private static partial void LogBlobEndpoint(ILogger logger, Uri blobEndpoint);

@@ -150,14 +150,16 @@ public sealed class BlobEndpointTests
     [InlineData("https://127.0.0.1:10010/devstoreaccount1")]
     [InlineData("http://127.0.0.1/devstoreaccount1")]
     [InlineData("not a url")]
+    [InlineData("http://127.0.0.1:7071/devstoreaccount1")] // the app's own port: every request would go to Azurite
     public void Blob_endpoint_that_is_not_a_loopback_http_address_with_a_port_stops_the_host_with_the_reason(string value)
     {
         var storage = TestNames.IsolatedSettings();
         storage["Relay:BlobEndpoint"] = value;
+        storage["urls"] = "http://localhost:7071";
 
         var refused = Assert.Throws<OptionsValidationException>(() => { _ = LocalServer.Build(new LocalServerSetup { Settings = storage }); });
 
-        Assert.Contains("Relay:BlobEndpoint must be an http:// loopback address with a port", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("Relay:BlobEndpoint must be an http:// loopback address with a port of its own", refused.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -73,7 +73,10 @@ public static class FuzzRun
         }
     }
 
-    /// <summary>One file through a worker, with a deadline well past the oracle's own time bounds.</summary>
+    /// <summary>
+    /// One file through a worker, with a deadline well past the time bounds of parsing, rendering and the oracle's own
+    /// checks: a hang is a step that never ends, not a slow one (the app's parse and render times are properties of their own).
+    /// </summary>
     public static WorkerResult Run(FuzzInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -86,7 +89,7 @@ public static class FuzzRun
         try
         {
             var size = input.Content.Length;
-            var deadline = TimeSpan.FromSeconds(10) + (2 * (OracleOptions.ParseBound(size) + OracleOptions.RenderBound(size)));
+            var deadline = TimeSpan.FromSeconds(10) + (2 * (OracleOptions.ParseBound(size) + OracleOptions.RenderBound(size) + OracleOptions.CheckBound(size)));
             return worker.Run(input.Name, input.Content, deadline);
         }
         finally
