@@ -2,6 +2,7 @@ using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Configuration;
 using Publishing.Local.Relay;
 using Publishing.Storage;
@@ -15,8 +16,8 @@ internal static class ArticleDrops
 
     /// <summary>
     /// The articles container, reached through the local host's blob endpoint (<see cref="RelayOptions.BlobEndpoint"/>)
-    /// when the host answers there, so that each file reaches the app as soon as it is uploaded, or straight at Azurite
-    /// when it does not (or when <paramref name="direct"/>): the relay's sweep then finds the files.
+    /// when a host answers there in front of this same storage, so that each file reaches the app as soon as it is
+    /// uploaded, or straight at Azurite when not (or when <paramref name="direct"/>): the relay's sweep then finds the files.
     /// </summary>
     public static async Task<(BlobContainerClient Container, Uri? Through)> ContainerAsync(IConfiguration configuration, bool direct, CancellationToken cancellationToken)
     {
@@ -35,9 +36,12 @@ internal static class ArticleDrops
         {
             using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             probe.CancelAfter(TimeSpan.FromSeconds(2));
-            // Any answer in the Blob service's own terms (even "no such container") means the host forwards.
-            await Container(configuration, endpoint, retries: 0).ExistsAsync(probe.Token);
-            return (Container(configuration, endpoint), endpoint);
+            // The account's service properties, answered by a host that forwards to this very Azurite.
+            var answer = await Container(configuration, endpoint, retries: 0).GetParentBlobServiceClient().GetPropertiesAsync(probe.Token);
+            return answer.GetRawResponse().Headers.TryGetValue(BlobEndpointProxy.OriginHeader, out var origin)
+                && string.Equals(origin, container.Uri.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase)
+                    ? (Container(configuration, endpoint), endpoint)
+                    : (container, null);
         }
         catch (Exception e) when (e is RequestFailedException or HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {

@@ -18,6 +18,12 @@ namespace Publishing.Local.Relay;
 /// </summary>
 internal sealed partial class BlobEndpointProxy : IDisposable
 {
+    /// <summary>
+    /// Names the Azurite the endpoint forwards to on every answer, so a tool can tell whether it is the storage it means
+    /// (<c>drop</c> goes through the endpoint only then; the development account's key is the same on every Azurite).
+    /// </summary>
+    public const string OriginHeader = "x-publishing-blob-origin";
+
     private static readonly ForwarderRequestConfig Http11 = new() { Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
 
     private readonly IHttpForwarder _forwarder;
@@ -44,6 +50,11 @@ internal sealed partial class BlobEndpointProxy : IDisposable
             bodySize.MaxRequestBodySize = null;
         }
 
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers[OriginHeader] = _origin;
+            return Task.CompletedTask;
+        });
         var error = await _forwarder.SendAsync(context, _origin, _azurite, Http11, RawTargetTransformer.Instance, context.RequestAborted);
         if (error != ForwarderError.None)
         {

@@ -144,6 +144,30 @@ public sealed class BlobEndpointTests
         Assert.True(await storage.Articles.GetBlobClient("direct-drop.md").ExistsAsync(Cancellation));
     }
 
+    [Fact]
+    public async Task Drop_to_another_storage_than_the_one_the_endpoint_forwards_to_goes_past_the_endpoint()
+    {
+        await using var storage = new LocalHostStorage();
+        var endpoint = BlobEndpoint(storage);
+        await using var host = await TestLocalHost.StartAsync(storage);
+
+        // The same account name and key at another address (every Azurite has them): the endpoint's Azurite is not this one.
+        await using var elsewhere = await StorageFaultProxy.StartAsync(new FaultInjectionPolicy(), Cancellation);
+        storage.Settings["AzureWebJobsStorage"] = elsewhere.ConnectionString; // the tool's storage; the host started with its own
+        var file = WriteTemp("# Elsewhere\n");
+        try
+        {
+            var (exit, output) = await DropCommandRun.RunAsync(host, storage, ["drop", file, "--as", "elsewhere.md"]);
+
+            Assert.True(exit == 0, output);
+            Assert.DoesNotContain("blob endpoint", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Theory]
     [InlineData("http://0.0.0.0:10010/devstoreaccount1")]
     [InlineData("http://example.org:10010/devstoreaccount1")]
@@ -184,6 +208,13 @@ public sealed class BlobEndpointTests
             Assert.Equal("articles", change.Container);
             Assert.EndsWith("a.md", change.BlobName, StringComparison.Ordinal);
         }
+    }
+
+    private static string WriteTemp(string content)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"endpoint-{Guid.NewGuid():N}.md");
+        File.WriteAllText(file, content);
+        return file;
     }
 
     private static Uri BlobEndpoint(LocalHostStorage storage)
