@@ -47,27 +47,11 @@ public static class XmlSafeText
     /// <summary>As <see cref="Blank(string)"/>, in place.</summary>
     public static void Blank(Span<char> text)
     {
-        var first = IndexOfUnsafe(text);
-        if (first < 0)
+        var start = 0;
+        while (IndexOfUnsafe(text[start..]) is var offset and >= 0)
         {
-            return;
-        }
-
-        for (var i = first; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (IsAllowed(c))
-            {
-                continue;
-            }
-
-            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-                continue;
-            }
-
-            text[i] = ' ';
+            text[start + offset] = ' ';
+            start += offset + 1;
         }
     }
 

@@ -15,6 +15,23 @@ public sealed class XmlSafeTextTests
         Assert.Equal("a\tb\nc😀d", XmlSafeText.Clean("a\tb\nc\u0001😀\uD800d\uFFFE\uFFFF\uDC00"));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("clean text")]
+    [InlineData("a\tb\nc\u0001😀\uD800d\uFFFE\uFFFF\uDC00")]
+    [InlineData("\u000B\u000C")]
+    [InlineData("\uD800")]
+    [InlineData("x\uDC00\uD800")]
+    [InlineData("😀\uD83D")]
+    public void Blank_in_place_gives_a_space_for_each_character_xml_cannot_carry_as_blank_of_a_string_does(string text)
+    {
+        var inPlace = text.ToCharArray();
+
+        XmlSafeText.Blank(inPlace.AsSpan());
+
+        Assert.Equal(XmlSafeText.Blank(text), new string(inPlace));
+    }
+
     [Fact]
     public void Clean_returns_clean_text_as_it_is()
     {
