@@ -197,7 +197,7 @@ internal static partial class LocalServer
             || endpoint.Scheme != Uri.UriSchemeHttp
             || !endpoint.IsLoopback
             || endpoint.IsDefaultPort
-            || urls.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Any(url => PortOf(url) == endpoint.Port))
+            || urls.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Any(url => ListenAddress(url)?.Port == endpoint.Port))
         {
             throw new OptionsValidationException(setting, typeof(RelayOptions), [$"{setting} must be an http:// loopback address with a port of its own, not one the app listens on (http://127.0.0.1:10010/devstoreaccount1), not '{value}'."]);
         }
@@ -205,16 +205,17 @@ internal static partial class LocalServer
         return endpoint;
     }
 
-    private static int? PortOf(string url) =>
-        Uri.TryCreate(url.Replace("://*", "://any", StringComparison.Ordinal).Replace("://+", "://any", StringComparison.Ordinal), UriKind.Absolute, out var uri) ? uri.Port : null;
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Azurite's Blob service is also at {BlobEndpoint}: files written or deleted through it reach the app at once")]
     private static partial void LogBlobEndpoint(ILogger logger, Uri blobEndpoint);
 
     /// <summary>Whether a URL the host listens on is reachable from this machine only.</summary>
     private static bool IsLoopback(string url) =>
-        Uri.TryCreate(url.Replace("://*", "://any", StringComparison.Ordinal).Replace("://+", "://any", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+        ListenAddress(url) is { } uri
         && (uri.IsLoopback || (System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address)));
+
+    /// <summary>A URL the host listens on (<c>--urls</c>), with Kestrel's wildcard hosts (<c>*</c>, <c>+</c>) read as a name; null if it is none.</summary>
+    private static Uri? ListenAddress(string url) =>
+        Uri.TryCreate(url.Replace("://*", "://any", StringComparison.Ordinal).Replace("://+", "://any", StringComparison.Ordinal), UriKind.Absolute, out var uri) ? uri : null;
 
     private static void LogExposed(ILogger logger, string url) =>
 #pragma warning disable CA1848 // once, at start-up
