@@ -200,10 +200,12 @@ internal sealed partial class EventRelay : BackgroundService
         foreach (var blob in page.Values)
         {
             listedNames.Add(blob.Name);
-            if (!records.TryGetValue(blob.Name, out var record) || record.ETag != BlobEvents.Unquoted(blob.Properties.ETag?.ToString()))
-            {
-                StartDelivery(watch, blob.Name, BlobEvents.CreatedFor(watch.AccountName, watch.Subscription.Container, blob, watch.Container.GetBlobClient(blob.Name).Uri), cancellationToken);
-            }
+            StartDelivery(
+                watch,
+                blob.Name,
+                blob.Properties.ETag,
+                () => BlobEvents.CreatedFor(watch.AccountName, watch.Subscription.Container, blob, watch.Container.GetBlobClient(blob.Name).Uri),
+                cancellationToken);
         }
 
         var more = !string.IsNullOrEmpty(page.ContinuationToken);
@@ -269,7 +271,7 @@ internal sealed partial class EventRelay : BackgroundService
 
     private async Task FollowAsync(Watch watch, BlobChange change, CancellationToken cancellationToken)
     {
-        var records = await RecordsAsync(watch, cancellationToken);
+        await RecordsAsync(watch, cancellationToken); // the ledger, loaded before anything is decided against it
         if (change.Kind == BlobChangeKind.Deleted)
         {
             if (!await watch.Container.GetBlobClient(change.BlobName).ExistsAsync(cancellationToken))
@@ -297,14 +299,12 @@ internal sealed partial class EventRelay : BackgroundService
             return; // deleted since: its deletion comes next
         }
 
-        if (!records.TryGetValue(change.BlobName, out var record) || record.ETag != BlobEvents.Unquoted(properties.ETag.ToString()))
-        {
-            StartDelivery(
-                watch,
-                change.BlobName,
-                BlobEvents.CreatedFor(watch.AccountName, watch.Subscription.Container, change.BlobName, properties, watch.Container.GetBlobClient(change.BlobName).Uri),
-                cancellationToken);
-        }
+        StartDelivery(
+            watch,
+            change.BlobName,
+            properties.ETag,
+            () => BlobEvents.CreatedFor(watch.AccountName, watch.Subscription.Container, change.BlobName, properties, watch.Container.GetBlobClient(change.BlobName).Uri),
+            cancellationToken);
     }
 
     private async Task<ConcurrentDictionary<string, RelayRecord>> RecordsAsync(Watch watch, CancellationToken cancellationToken)
@@ -326,17 +326,21 @@ internal sealed partial class EventRelay : BackgroundService
         }
     }
 
-    /// <summary>Delivers a blob version unless a delivery of that blob is in flight (the next sweep or change looks again).</summary>
-    private void StartDelivery(Watch watch, string blobName, EventGridEvent<BlobCreatedEventData> @event, CancellationToken cancellationToken)
+    /// <summary>
+    /// Delivers a blob version (its event made by <paramref name="describe"/>) unless the ledger has it already, or a
+    /// delivery of that blob is in flight (the next sweep or change looks again).
+    /// </summary>
+    private void StartDelivery(Watch watch, string blobName, ETag? etag, Func<EventGridEvent<BlobCreatedEventData>> describe, CancellationToken cancellationToken)
     {
         lock (watch.DeliveryGate)
         {
             if (watch.InFlight.ContainsKey(blobName)
-                || (watch.Records!.TryGetValue(blobName, out var record) && record.ETag == @event.Data.ETag))
+                || (watch.Records!.TryGetValue(blobName, out var record) && record.ETag == BlobEvents.Unquoted(etag?.ToString())))
             {
                 return;
             }
 
+            var @event = describe();
             var delivery = Task.Run(() => DeliverAsync(watch, blobName, @event, cancellationToken), CancellationToken.None);
             watch.InFlight[blobName] = delivery;
             _ = delivery.ContinueWith(
