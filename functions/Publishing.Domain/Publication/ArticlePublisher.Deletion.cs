@@ -36,7 +36,7 @@ public sealed partial class ArticlePublisher
             await WithdrawAsync(slug, file.Name, work.Token);
             if (previous?.State != SubmissionState.Deleted)
             {
-                await RecordAsync(file.Name, new ETag(previous?.SourceETag ?? ""), SubmissionState.Deleted, slug, rejection: null, work.Token);
+                await RecordAsync(held, new ETag(previous?.SourceETag ?? ""), SubmissionState.Deleted, slug, rejection: null, work.Token);
             }
         }
 
@@ -95,7 +95,7 @@ public sealed partial class ArticlePublisher
             {
                 LogHandOver(slug, deleted.Name, candidate.Name);
                 var previous = await submissions.GetAsync(candidate.Name, work.Token);
-                Logged(candidate.Name, await PublishLockedAsync(candidate, version, parsed, previous?.Slug, work.Token));
+                Logged(candidate.Name, await PublishLockedAsync(candidate, held, version, parsed, previous?.Slug, work.Token));
             }
         }
 

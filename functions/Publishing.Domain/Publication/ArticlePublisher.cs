@@ -42,10 +42,10 @@ public sealed partial class ArticlePublisher(
         ArgumentNullException.ThrowIfNull(file);
 
         // No check before the lock: it would read the file's properties and status twice on every publish to save a
-        // lease on repeated deliveries, which are rare. Under the lock the file is read once, as it is now.
+        // lock on repeated deliveries, which are rare. Under the lock the file is read once, as it is now.
         await using var held = await locks.AcquireAsync(file.Name, cancellationToken);
 
-        // Should the lease be lost, stop before the next write: another delivery may be publishing the file by then.
+        // Should the lock be lost, stop before the next write: another delivery may be publishing the file by then.
         using var work = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, held.Lost);
 
         var previousRead = submissions.GetAsync(file.Name, work.Token);
@@ -61,16 +61,17 @@ public sealed partial class ArticlePublisher(
             return Logged(file.Name, new PublishOutcome.AlreadyProcessed(previous.SourceETag));
         }
 
-        return Logged(file.Name, await PublishLockedAsync(file, version, parsed, previous?.Slug, work.Token));
+        return Logged(file.Name, await PublishLockedAsync(file, held, version, parsed, previous?.Slug, work.Token));
     }
 
+    /// <summary>Publishes <paramref name="file"/> as <paramref name="parsed"/>; its outcome is recorded as the lock is given back.</summary>
     private async Task<PublishOutcome> PublishLockedAsync(
-        BlobClient file, FileVersion current, ArticleParseResult parsed, string? liveSlug, CancellationToken cancellationToken)
+        BlobClient file, PublishLock.HeldLock held, FileVersion current, ArticleParseResult parsed, string? liveSlug, CancellationToken cancellationToken)
     {
         var version = current.ETag;
         if (parsed is ArticleParseResult.Rejected rejected)
         {
-            return await RejectAsync(file.Name, version, rejected.Rejection, liveSlug, cancellationToken);
+            return await RejectAsync(held, version, rejected.Rejection, liveSlug, cancellationToken);
         }
 
         var article = ((ArticleParseResult.Parsed)parsed).Article;
@@ -82,7 +83,7 @@ public sealed partial class ArticlePublisher(
                 await WithdrawAsync(article.Slug, file.Name, cancellationToken);
             }
 
-            await RecordAsync(file.Name, version, SubmissionState.Draft, slug: null, rejection: null, cancellationToken);
+            await RecordAsync(held, version, SubmissionState.Draft, slug: null, rejection: null, cancellationToken);
             return new PublishOutcome.Unpublished(article.Slug);
         }
 
@@ -113,14 +114,14 @@ public sealed partial class ArticlePublisher(
             var taken = new Rejection(
                 RejectionCode.SlugTaken,
                 $"the slug '{article.Slug}' is already used by '{record.Owner}'; give this article another 'slug:' in its front matter or another file name");
-            return await RejectAsync(file.Name, version, taken, liveSlug, cancellationToken);
+            return await RejectAsync(held, version, taken, liveSlug, cancellationToken);
         }
 
         var published = article.Published ?? record.Listing?.Published ?? current.FirstSeen;
         var url = _options.ArticleUrl(article.Slug);
         if (!Render(new ArticlePageModel(article, published, _options.Site()), out var content, out var unrenderable))
         {
-            return await RejectAsync(file.Name, version, unrenderable, liveSlug, cancellationToken);
+            return await RejectAsync(held, version, unrenderable, liveSlug, cancellationToken);
         }
 
         var listed = ListedArticle.For(article, published, content.Description);
@@ -142,7 +143,7 @@ public sealed partial class ArticlePublisher(
             cancellationToken);
         if (replaced is null)
         {
-            // Only possible if this delivery's lease ran out mid-way; the retry starts from the new state.
+            // Only possible if this delivery's lock ran out mid-way; the retry starts from the new state.
             throw new InvalidOperationException($"The record for '{article.Slug}' changed while '{file.Name}' was being published; retrying.");
         }
 
@@ -153,7 +154,7 @@ public sealed partial class ArticlePublisher(
             await WithdrawAsync(liveSlug, file.Name, cancellationToken);
         }
 
-        await RecordAsync(file.Name, version, SubmissionState.Published, article.Slug, rejection: null, cancellationToken);
+        await RecordAsync(held, version, SubmissionState.Published, article.Slug, rejection: null, cancellationToken);
         return new PublishOutcome.Published(article.Slug, url);
     }
 
@@ -205,9 +206,9 @@ public sealed partial class ArticlePublisher(
     private sealed record FileVersion(ETag ETag, DateTimeOffset FirstSeen);
 
     private async Task<PublishOutcome> RejectAsync(
-        string name, ETag version, Rejection rejection, string? liveSlug, CancellationToken cancellationToken)
+        PublishLock.HeldLock held, ETag version, Rejection rejection, string? liveSlug, CancellationToken cancellationToken)
     {
-        await RecordAsync(name, version, SubmissionState.Rejected, liveSlug, rejection, cancellationToken);
+        await RecordAsync(held, version, SubmissionState.Rejected, liveSlug, rejection, cancellationToken);
         return new PublishOutcome.Rejected(rejection);
     }
 
@@ -224,12 +225,13 @@ public sealed partial class ArticlePublisher(
         }
     }
 
+    /// <summary>Records the outcome and gives the lock back: the last write of a delivery.</summary>
     private Task RecordAsync(
-        string name, ETag version, SubmissionState state, string? slug, Rejection? rejection, CancellationToken cancellationToken) =>
-        submissions.RecordAsync(
+        PublishLock.HeldLock held, ETag version, SubmissionState state, string? slug, Rejection? rejection, CancellationToken cancellationToken) =>
+        held.RecordAsync(
             new SubmissionStatus
             {
-                Name = name,
+                Name = held.BlobName,
                 State = state,
                 SourceETag = version.ToString(),
                 ProcessedAt = time.GetUtcNow(),

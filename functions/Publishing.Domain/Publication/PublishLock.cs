@@ -1,130 +1,210 @@
 using Azure;
-using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
-using Azure.Storage.Blobs.Specialized;
+using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using Publishing.Storage;
+using Publishing.Submissions;
 using Publishing.Telemetry;
 
 namespace Publishing.Publication;
 
 /// <summary>
-/// Serialises the processing of one article file across deliveries and instances with a blob lease (the way
-/// the Functions host makes singletons): Event Grid delivers at least once, and an edit can arrive while the
-/// previous version is still being published.
+/// Serialises the processing of one article file across deliveries and instances: Event Grid delivers at least once,
+/// and an edit can arrive while the previous version is still being published. The lock is a row beside the file's
+/// submission status (same partition, row key <see cref="RowKey"/>), inserted to take it and deleted to give it back.
 /// </summary>
 /// <remarks>
-/// The lease is renewed while it is held, so a publish slowed by storage retries is never run twice at once; should a
-/// renewal fail (the lease was lost), <see cref="HeldLock.Lost"/> is cancelled and the holder stops before its next write.
+/// <para>
+/// A row rather than a blob lease (the Functions host's way for singletons) so that the outcome is recorded and the
+/// lock given back in one entity group transaction, conditional on the lock row's ETag: a delivery that lost its lock
+/// can never record an outcome over a newer delivery's, and a publish makes two lock calls (insert; delete with the
+/// status) where a lease made four for a new file (acquire, create the blob, acquire, release) besides the status write.
+/// </para>
+/// <para>
+/// The row says until when it is held (<c>ExpiresAt</c>, on the holder's clock, renewed every third of
+/// <see cref="LeaseDuration"/>); a crashed holder's row is taken over once that time has passed, conditionally on its
+/// ETag. Instances' clocks are assumed to agree within a few seconds of the 30 s. Should a renewal fail,
+/// <see cref="HeldLock.Lost"/> is cancelled and the holder stops before its next write.
+/// </para>
 /// </remarks>
 public sealed class PublishLock(StorageLayout storage, IOptions<PublishingOptions> options, TimeProvider time)
 {
     /// <summary>A crashed holder frees the file after this long.</summary>
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(30);
 
+    /// <summary>The lock row's key in the file's partition of the submissions table (the status is <c>status</c>).</summary>
+    public const string RowKey = "lock";
+
     /// <summary>Renewing at a third of the lease leaves two tries before it could run out.</summary>
     private static readonly TimeSpan RenewalPeriod = LeaseDuration / 3;
 
+    private const string ExpiresAt = "ExpiresAt";
+
     public async Task<HeldLock> AcquireAsync(string blobName, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(blobName);
         using var step = PublishingTelemetry.StartStep("lock");
         await storage.EnsureCreatedAsync(cancellationToken);
-        var lockBlob = storage.Locks.GetBlobClient(Submissions.SubmissionKey.For(blobName));
-        var lease = lockBlob.GetBlobLeaseClient();
+        var partition = SubmissionKey.For(blobName);
         var deadline = time.GetUtcNow() + options.Value.LockWaitTimeout;
         var pause = TimeSpan.FromMilliseconds(20);
         while (true)
         {
             try
             {
-                await lease.AcquireAsync(LeaseDuration, cancellationToken: cancellationToken);
-                return new HeldLock(lease, time);
-            }
-            catch (RequestFailedException e) when (e.IsNotFound())
-            {
-                await CreateLockBlobAsync(lockBlob, cancellationToken);
-                continue;
+                var row = Row(partition);
+                var added = await storage.Submissions.AddEntityAsync(row, cancellationToken);
+                return new HeldLock(storage.Submissions, blobName, row, added.Headers.ETag ?? default, time);
             }
             catch (RequestFailedException e) when (e.IsConflict())
             {
-                // Another delivery holds it; it finishes in milliseconds, or its lease runs out.
-                if (time.GetUtcNow() >= deadline)
+                // Held by another delivery, or left behind by one that crashed.
+            }
+
+            var current = await storage.Submissions.GetEntityIfExistsAsync<TableEntity>(partition, RowKey, cancellationToken: cancellationToken);
+            if (current is not { HasValue: true, Value: { } held })
+            {
+                continue; // given back meanwhile: take it
+            }
+
+            if (held.GetDateTimeOffset(ExpiresAt) is not { } expires || expires <= time.GetUtcNow())
+            {
+                try
                 {
-                    throw new TimeoutException(
-                        $"'{blobName}' has been locked by another delivery for {options.Value.LockWaitTimeout}; this delivery will be retried.", e);
+                    var row = Row(partition);
+                    var taken = await storage.Submissions.UpdateEntityAsync(row, held.ETag, TableUpdateMode.Replace, cancellationToken);
+                    return new HeldLock(storage.Submissions, blobName, row, taken.Headers.ETag ?? default, time);
+                }
+                catch (RequestFailedException e) when (e.IsPreconditionFailed() || e.IsNotFound())
+                {
+                    continue; // another delivery took it over, or it was given back: look again
                 }
             }
 
+            if (time.GetUtcNow() >= deadline)
+            {
+                throw new TimeoutException(
+                    $"'{blobName}' has been locked by another delivery for {options.Value.LockWaitTimeout}; this delivery will be retried.");
+            }
+
+            // Another delivery holds it; it finishes in milliseconds, or its time runs out.
             await Task.Delay(pause, time, cancellationToken);
             pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 500));
         }
     }
 
-    private static async Task CreateLockBlobAsync(BlobClient lockBlob, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await lockBlob.UploadAsync(
-                BinaryData.Empty,
-                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
-                cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.IsConflict())
-        {
-            // Created (and perhaps leased) by a concurrent delivery in the meantime.
-        }
-    }
+    private TableEntity Row(string partition) => new(partition, RowKey) { [ExpiresAt] = time.GetUtcNow() + LeaseDuration };
 
-    /// <summary>A held lease, renewed in the background until it is disposed.</summary>
+    /// <summary>A held lock, renewed in the background until it is given back: with the outcome, or on disposal.</summary>
     public sealed class HeldLock : IAsyncDisposable
     {
-        private readonly BlobLeaseClient _lease;
+        private readonly TableClient _table;
+        private readonly TableEntity _row;
+        private readonly TimeProvider _time;
         private readonly CancellationTokenSource _lost = new();
-        private readonly CancellationTokenSource _released = new();
+        private readonly CancellationTokenSource _stopRenewing = new();
         private readonly Task _renewal;
+        private ETag _etag;
+        private bool _givenBack;
 
-        internal HeldLock(BlobLeaseClient lease, TimeProvider time)
+        internal HeldLock(TableClient table, string blobName, TableEntity row, ETag etag, TimeProvider time)
         {
-            _lease = lease;
-            _renewal = RenewAsync(time);
+            _table = table;
+            BlobName = blobName;
+            _row = row;
+            _etag = etag;
+            _time = time;
+            _renewal = RenewAsync();
         }
 
-        /// <summary>Cancelled when the lease could not be renewed: another delivery may hold the file now.</summary>
+        /// <summary>The file this lock is for.</summary>
+        public string BlobName { get; }
+
+        /// <summary>Cancelled when the lock could not be renewed: another delivery may hold the file now.</summary>
         public CancellationToken Lost => _lost.Token;
+
+        /// <summary>
+        /// Records <paramref name="status"/> (the file's outcome) and gives the lock back, in one transaction that applies
+        /// only while this delivery still holds the lock. Throws when it does not any more: the status is then not written,
+        /// and the delivery is retried from whatever the newer holder left.
+        /// </summary>
+        public async Task RecordAsync(SubmissionStatus status, CancellationToken cancellationToken)
+        {
+            ArgumentNullException.ThrowIfNull(status);
+            ObjectDisposedException.ThrowIf(_givenBack, this);
+            if (status.Name != BlobName)
+            {
+                throw new ArgumentException($"The status is for '{status.Name}', the lock for '{BlobName}'.", nameof(status));
+            }
+
+            await StopRenewingAsync();
+            try
+            {
+                await _table.SubmitTransactionAsync(
+                    [
+                        new TableTransactionAction(TableTransactionActionType.UpsertReplace, SubmissionLog.ToEntity(status)),
+                        new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(_row.PartitionKey, RowKey), _etag),
+                    ],
+                    cancellationToken);
+                _givenBack = true;
+            }
+            catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == 1 && (e.IsPreconditionFailed() || e.IsNotFound()))
+            {
+                _givenBack = true; // nothing of ours is left to give back
+                throw new InvalidOperationException(
+                    $"The lock on '{BlobName}' ran out before its outcome was recorded; the delivery will be retried.", e);
+            }
+        }
 
         public async ValueTask DisposeAsync()
         {
-            await _released.CancelAsync();
-            await _renewal;
-            try
+            await StopRenewingAsync();
+            if (!_givenBack)
             {
-                await _lease.ReleaseAsync();
-            }
-            catch (RequestFailedException)
-            {
-                // The lease expired and may be someone else's now; there is nothing of ours to release.
+                _givenBack = true;
+                try
+                {
+                    await _table.DeleteEntityAsync(_row.PartitionKey, RowKey, _etag);
+                }
+                catch (RequestFailedException)
+                {
+                    // Taken over since (nothing of ours to give back), or storage failed: then it frees itself when its time runs out.
+                }
             }
 
             _lost.Dispose();
-            _released.Dispose();
+            _stopRenewing.Dispose();
         }
 
-        private async Task RenewAsync(TimeProvider time)
+        private async Task StopRenewingAsync()
+        {
+            if (!_stopRenewing.IsCancellationRequested)
+            {
+                await _stopRenewing.CancelAsync();
+            }
+
+            await _renewal;
+        }
+
+        private async Task RenewAsync()
         {
             try
             {
                 while (true)
                 {
-                    await Task.Delay(RenewalPeriod, time, _released.Token);
-                    await _lease.RenewAsync(cancellationToken: _released.Token);
+                    await Task.Delay(RenewalPeriod, _time, _stopRenewing.Token);
+
+                    // Not cancelled once sent: a renewal applied but unanswered would leave this lock with an outdated ETag.
+                    _row[ExpiresAt] = _time.GetUtcNow() + LeaseDuration;
+                    var renewed = await _table.UpdateEntityAsync(_row, _etag, TableUpdateMode.Replace, CancellationToken.None);
+                    _etag = renewed.Headers.ETag ?? _etag;
                 }
             }
-            catch (OperationCanceledException) when (_released.IsCancellationRequested)
+            catch (OperationCanceledException) when (_stopRenewing.IsCancellationRequested)
             {
             }
             catch (Exception)
             {
-                // Whatever stopped the renewal, the lease can no longer be counted on.
+                // Whatever stopped the renewal, the lock can no longer be counted on.
                 await _lost.CancelAsync();
             }
         }

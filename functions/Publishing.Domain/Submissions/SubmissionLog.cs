@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using Publishing.Articles;
+using Publishing.Publication;
 using Publishing.Storage;
 
 namespace Publishing.Submissions;
@@ -24,11 +25,12 @@ public sealed class SubmissionLog(StorageLayout storage)
         }
     }
 
-    public async Task RecordAsync(SubmissionStatus status, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(status);
-        await storage.EnsureCreatedAsync(cancellationToken);
-        var entity = new TableEntity(SubmissionKey.For(status.Name), RowKey)
+    /// <summary>
+    /// The entity <paramref name="status"/> is stored as. Written only by <see cref="PublishLock.HeldLock.RecordAsync"/>,
+    /// together with the lock's release, as the last write of every delivery.
+    /// </summary>
+    internal static TableEntity ToEntity(SubmissionStatus status) =>
+        new(SubmissionKey.For(status.Name), RowKey)
         {
             ["Name"] = status.Name,
             ["State"] = status.State.ToString(),
@@ -39,8 +41,6 @@ public sealed class SubmissionLog(StorageLayout storage)
             ["Reason"] = status.Rejection?.Reason,
             ["Line"] = status.Rejection?.Line,
         };
-        await storage.Submissions.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
-    }
 
     private static SubmissionStatus FromEntity(TableEntity entity)
     {
