@@ -14,7 +14,7 @@ namespace Publishing.Storage;
 /// </remarks>
 /// <param name="commit">Writes one batch; called by one commit at a time.</param>
 /// <param name="key">The row a change writes: two changes with one key never share a batch.</param>
-internal sealed class GroupCommit<TChange>(Func<IReadOnlyList<TChange>, Task> commit, Func<TChange, string> key, int maxBatch)
+public sealed class GroupCommit<TChange>(Func<IReadOnlyList<TChange>, Task> commit, Func<TChange, string> key, int maxBatch)
 {
     private readonly Lock _gate = new();
     private readonly List<Pending> _queue = [];
