@@ -39,19 +39,23 @@ public sealed class PublishLock(StorageLayout storage, IOptions<PublishingOption
 
     private const string ExpiresAt = "ExpiresAt";
 
+    /// <summary>Which acquisition wrote the row, so that one whose write was applied but unanswered knows the row is its own.</summary>
+    private const string Holder = "Holder";
+
     public async Task<HeldLock> AcquireAsync(string blobName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(blobName);
         using var step = PublishingTelemetry.StartStep("lock");
         await storage.EnsureCreatedAsync(cancellationToken);
         var partition = SubmissionKey.For(blobName);
+        var holder = Guid.NewGuid().ToString("N");
         var deadline = time.GetUtcNow() + options.Value.LockWaitTimeout;
         var pause = TimeSpan.FromMilliseconds(20);
         while (true)
         {
             try
             {
-                var row = Row(partition);
+                var row = Row(partition, holder);
                 var added = await storage.Submissions.AddEntityAsync(row, cancellationToken);
                 return new HeldLock(storage.Submissions, blobName, row, added.Headers.ETag ?? default, time);
             }
@@ -66,11 +70,17 @@ public sealed class PublishLock(StorageLayout storage, IOptions<PublishingOption
                 continue; // given back meanwhile: take it
             }
 
+            if (held.GetString(Holder) == holder)
+            {
+                // This delivery's own insert or take-over, applied with its answer lost and refused when the client retried it.
+                return new HeldLock(storage.Submissions, blobName, Row(partition, holder), held.ETag, time);
+            }
+
             if (held.GetDateTimeOffset(ExpiresAt) is not { } expires || expires <= time.GetUtcNow())
             {
                 try
                 {
-                    var row = Row(partition);
+                    var row = Row(partition, holder);
                     var taken = await storage.Submissions.UpdateEntityAsync(row, held.ETag, TableUpdateMode.Replace, cancellationToken);
                     return new HeldLock(storage.Submissions, blobName, row, taken.Headers.ETag ?? default, time);
                 }
@@ -92,7 +102,8 @@ public sealed class PublishLock(StorageLayout storage, IOptions<PublishingOption
         }
     }
 
-    private TableEntity Row(string partition) => new(partition, RowKey) { [ExpiresAt] = time.GetUtcNow() + LeaseDuration };
+    private TableEntity Row(string partition, string holder) =>
+        new(partition, RowKey) { [Holder] = holder, [ExpiresAt] = time.GetUtcNow() + LeaseDuration };
 
     /// <summary>A held lock, renewed in the background until it is given back: with the outcome, or on disposal.</summary>
     public sealed class HeldLock : IAsyncDisposable

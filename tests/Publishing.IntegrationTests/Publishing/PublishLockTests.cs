@@ -118,6 +118,21 @@ public sealed class PublishLockTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Lock_whose_insert_was_applied_but_unanswered_is_recognised_as_its_own_when_the_client_retries()
+    {
+        var faults = new FaultInjectionPolicy();
+        await using var app = new PublishingHarness(faults: faults, time: _time); // the storage clients' own retries on
+        var insert = faults.FailNth(1, r => r.Table == app.Storage.Submissions.Name && r.Method == RequestMethod.Post && !r.IsTransaction, StorageFault.ResponseLost);
+
+        // Without knowing the row as its own, the delivery would wait for itself until the row's time ran out.
+        await using var held = await app.Get<PublishLock>().AcquireAsync("unanswered.md", Cancellation).WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
+
+        Assert.True(insert.Injected);
+        await held.RecordAsync(Published("unanswered.md"), Cancellation);
+        Assert.Equal(SubmissionState.Published, (await app.Submissions.GetAsync("unanswered.md", Cancellation))?.State);
+    }
+
+    [Fact]
     public async Task Lock_left_by_a_crashed_delivery_is_taken_over_once_its_time_has_run_out()
     {
         await WriteForeignLockAsync("crashed.md", _time.GetUtcNow() - TimeSpan.FromSeconds(1));
