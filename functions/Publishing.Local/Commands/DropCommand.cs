@@ -22,9 +22,10 @@ namespace Publishing.Local.Commands;
 /// <remarks>
 /// Outcomes come from <c>GET /api/submissions/{name}</c>, which is behind a function key: the key from
 /// <c>--key</c>, else from <see cref="KeyVariable"/>, goes as <c>x-functions-key</c>. Without one it works against a
-/// host that checks no keys (the local host and <c>func start</c> by default). Outcomes are asked for in upload
-/// order, at most <c>--parallel</c> at a time and each at most every 200 ms while none arrives, so that the checks
-/// cost the app little next to the publishing they wait for.
+/// host that checks no keys (the local host and <c>func start</c> by default). Against the local host, a file's outcome
+/// is asked for once its blob-trigger invocation is over (<see cref="CompletionFeed"/>): about once per file. Elsewhere,
+/// outcomes are asked for in upload order, at most <c>--parallel</c> at a time and each at most every 200 ms while
+/// none arrives. Either way the checks cost the app little next to the publishing they wait for.
 /// </remarks>
 internal sealed class DropCommand : Command
 {
