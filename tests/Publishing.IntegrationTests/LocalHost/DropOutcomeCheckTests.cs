@@ -59,10 +59,31 @@ public sealed class DropOutcomeCheckTests(HeldEventsHostFixture fixture) : IClas
         Assert.True(checks >= HeldFor.TotalSeconds / 0.2 / 2, $"{checks} status checks for {Files} files: polling asks throughout the wait");
     }
 
+    [Fact]
+    public async Task Drop_that_finds_the_host_restarted_asks_about_every_waiting_file_at_once()
+    {
+        await using var front = await FrontProxy.StartAsync(fixture.Host, withoutLocalRoutes: false);
+        await using var restarted = await TestLocalHost.StartAsync(fixture.Storage);
+
+        var (exit, output, names) = await DropWithHeldEventsAsync(front, whileHeld: async () =>
+        {
+            await Eventually.TrueAsync(() => Task.FromResult(front.Count(p => p == BlobTriggerCompletions.Route) >= 2), "drop to follow the first host");
+            front.Retarget(restarted); // the cursors drop holds are the first host's run's
+            await Eventually.TrueAsync(() => Task.FromResult(front.Forwarded.Any(f => f.Host == 1 && f.Path == BlobTriggerCompletions.Route)), "drop to read from the restarted host");
+        });
+
+        Assert.True(exit == 0, output);
+        Assert.Contains($"{Files} files: {Files} published", output, StringComparison.Ordinal);
+        // The restarted host's first answer says it missed some: every waiting file is asked about before the next read.
+        var afterRestart = front.Forwarded.SkipWhile(f => !(f.Host == 1 && f.Path == BlobTriggerCompletions.Route)).Skip(1)
+            .TakeWhile(f => f.Path != BlobTriggerCompletions.Route).Select(f => f.Path).ToList();
+        Assert.Equal(names.Select(n => $"/api/submissions/{n}").Order(StringComparer.Ordinal), afterRestart.Order(StringComparer.Ordinal));
+    }
+
     private static bool IsStatusCheck(string path) => path.StartsWith("/api/submissions/", StringComparison.Ordinal);
 
     /// <summary>Runs <c>drop --wait --parallel 1</c> through <paramref name="front"/>; delivers each file's BlobCreated <see cref="HeldFor"/> after the uploads.</summary>
-    private async Task<(int Exit, string Output, string[] Names)> DropWithHeldEventsAsync(FrontProxy front)
+    private async Task<(int Exit, string Output, string[] Names)> DropWithHeldEventsAsync(FrontProxy front, Func<Task>? whileHeld = null)
     {
         var id = Guid.NewGuid().ToString("N")[..8];
         var folder = Directory.CreateDirectory(Path.Combine(_folder, id)).FullName;
@@ -85,7 +106,7 @@ public sealed class DropOutcomeCheckTests(HeldEventsHostFixture fixture) : IClas
                 return uploaded == Files;
             },
             "the uploads");
-        await Task.Delay(HeldFor, Cancellation);
+        await Task.WhenAll(Task.Delay(HeldFor, Cancellation), whileHeld?.Invoke() ?? Task.CompletedTask);
         foreach (var name in names)
         {
             await DeliverBlobCreatedAsync(name);

@@ -17,13 +17,13 @@ namespace Publishing.IntegrationTests.LocalHost;
 internal sealed class FrontProxy : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly HttpClient _host;
     private readonly bool _withoutLocalRoutes;
+    private volatile Target _target;
 
     private FrontProxy(WebApplication app, Uri host, bool withoutLocalRoutes)
     {
         _app = app;
-        _host = new HttpClient { BaseAddress = host };
+        _target = new Target(new HttpClient { BaseAddress = host }, 0);
         _withoutLocalRoutes = withoutLocalRoutes;
     }
 
@@ -31,6 +31,17 @@ internal sealed class FrontProxy : IAsyncDisposable
 
     /// <summary>The path of every request, in arrival order.</summary>
     public ConcurrentQueue<string> Paths { get; } = new();
+
+    /// <summary>Every request's path and the host it went to (0: the first, 1: the one after the first <see cref="Retarget"/>, ...).</summary>
+    public ConcurrentQueue<(string Path, int Host)> Forwarded { get; } = new();
+
+    /// <summary>Sends what comes from now on to <paramref name="host"/>, as if the app at this address had restarted.</summary>
+    public void Retarget(TestLocalHost host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var previous = _target;
+        _target = new Target(new HttpClient { BaseAddress = host.BaseAddress }, previous.Number + 1);
+    }
 
     public static async Task<FrontProxy> StartAsync(TestLocalHost host, bool withoutLocalRoutes)
     {
@@ -52,13 +63,15 @@ internal sealed class FrontProxy : IAsyncDisposable
     {
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
-        _host.Dispose();
+        _target.Http.Dispose();
     }
 
     private async Task ForwardAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
+        var target = _target;
         Paths.Enqueue(path);
+        Forwarded.Enqueue((path, target.Number));
         if (_withoutLocalRoutes && context.Request.Path.StartsWithSegments("/_local"))
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -71,9 +84,11 @@ internal sealed class FrontProxy : IAsyncDisposable
             request.Headers.TryAddWithoutValidation(name, value.ToArray());
         }
 
-        using var response = await _host.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
+        using var response = await target.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
         context.Response.StatusCode = (int)response.StatusCode;
         context.Response.ContentType = response.Content.Headers.ContentType?.ToString();
         await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
     }
+
+    private sealed record Target(HttpClient Http, int Number);
 }
