@@ -22,6 +22,7 @@ internal static class LocalHostServiceCollectionExtensions
         services.TryAddSingleton<StorageAccounts>();
         services.AddSingleton<BlobTriggerQueue>();
         services.AddSingleton<BlobTriggerInvoker>();
+        services.AddSingleton<BlobTriggerCompletions>();
         services.AddSingleton<TriggerMessagePump>();
         services.AddHostedService<BlobTriggerDispatcher>();
         services.AddSingleton<QueueTriggerInvoker>();

@@ -142,6 +142,7 @@ internal static partial class LocalServer
         app.UseMiddleware<NoFunctionRoute>();
         ((IEndpointRouteBuilder)app).DataSources.Add(functions);
         app.MapBlobWebhook().WithMetadata(HostEndpoint.Instance);
+        app.MapBlobTriggerCompletions();
 
         // A fixed in-memory answer: the ceiling for load measurements (local host only, not a function).
         app.MapGet("/_local/ping", () => Results.Text("pong")).WithMetadata(HostEndpoint.Instance);

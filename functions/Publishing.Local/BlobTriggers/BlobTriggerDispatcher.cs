@@ -16,13 +16,15 @@ namespace Publishing.Local.BlobTriggers;
 /// Runs blob-triggered functions from the queue the webhook fills, as the Functions host does for Event
 /// Grid-sourced blob triggers, through <see cref="TriggerMessagePump"/> (retries, poison queue): each message in its
 /// own service scope. A message for a function that no longer exists, or for a blob that is gone, is dropped, as the
-/// host drops it; one that is not a blob trigger message is poisoned.
+/// host drops it; one that is not a blob trigger message is poisoned. Each invocation that is over for good (returned,
+/// or failed its last try) goes to <see cref="BlobTriggerCompletions"/>.
 /// </summary>
 internal sealed partial class BlobTriggerDispatcher(
     BlobTriggerQueue queue,
     WorkerHost worker,
     BlobTriggerInvoker invoker,
     TriggerMessagePump pump,
+    BlobTriggerCompletions completions,
     StorageAccounts accounts,
     IOptions<LocalHostOptions> options,
     ILogger<BlobTriggerDispatcher> logger) : BackgroundService
@@ -91,10 +93,17 @@ internal sealed partial class BlobTriggerDispatcher(
             await invoker.InvokeAsync(function, blob, metadata.AsReadOnly(), bindingData, stoppingToken);
             var elapsed = Stopwatch.GetElapsedTime(started);
             LogExecuted(function.Name, bindingData["blobTrigger"], message.DequeueCount, elapsed.TotalMilliseconds);
+            completions.Add(new CompletedInvocation(function.Name, trigger.ContainerName, trigger.BlobName));
             return MessageOutcome.Completed;
         }
         catch (Exception e) when (!(e is OperationCanceledException && stoppingToken.IsCancellationRequested))
         {
+            if (message.DequeueCount >= options.Value.MaxDequeueCount)
+            {
+                // Its last try (the pump poisons the message): no run comes after it. A try that is retried is not complete.
+                completions.Add(new CompletedInvocation(function.Name, trigger.ContainerName, trigger.BlobName));
+            }
+
             throw new TriggerFailedException(function.Name, bindingData["blobTrigger"], e);
         }
     }

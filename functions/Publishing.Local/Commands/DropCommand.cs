@@ -22,9 +22,10 @@ namespace Publishing.Local.Commands;
 /// <remarks>
 /// Outcomes come from <c>GET /api/submissions/{name}</c>, which is behind a function key: the key from
 /// <c>--key</c>, else from <see cref="KeyVariable"/>, goes as <c>x-functions-key</c>. Without one it works against a
-/// host that checks no keys (the local host and <c>func start</c> by default). Outcomes are asked for in upload
-/// order, at most <c>--parallel</c> at a time and each at most every 200 ms while none arrives, so that the checks
-/// cost the app little next to the publishing they wait for.
+/// host that checks no keys (the local host and <c>func start</c> by default). Against the local host, a file's outcome
+/// is asked for once its blob-trigger invocation is over (<see cref="CompletionFeed"/>): about once per file. Elsewhere,
+/// outcomes are asked for in upload order, at most <c>--parallel</c> at a time and each at most every 200 ms while
+/// none arrives. Either way the checks cost the app little next to the publishing they wait for.
 /// </remarks>
 internal sealed class DropCommand : Command
 {
@@ -147,6 +148,9 @@ internal sealed class DropCommand : Command
             console.WriteLine($"Uploading through the app's blob endpoint ({through}): each file reaches the app as it lands.");
         }
 
+        using var http = request.Wait ? OutcomeClient(request) : null;
+        // Taken before the first upload, so that no invocation of one of them can complete unseen.
+        var feed = http is null ? null : await CompletionFeed.OpenAsync(http, cancellationToken);
         var results = files.Select(f => new DropResult(f)).ToArray();
         var started = Stopwatch.GetTimestamp();
         TimeSpan uploadTime = default;
@@ -158,7 +162,7 @@ internal sealed class DropCommand : Command
                 await UploadAsync(container, results, request.Parallel, bars, cancellationToken);
                 uploadTime = Stopwatch.GetElapsedTime(started);
                 ReportUploads(container, results, uploadTime);
-                return request.Wait ? await WaitForOutcomesAsync(request, results, bars, cancellationToken) : null;
+                return http is null ? null : await WaitForOutcomesAsync(request, http, feed, container.Name, results, bars, cancellationToken);
             });
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -218,46 +222,84 @@ internal sealed class DropCommand : Command
             $"Uploaded {uploaded.Count} of {results.Length} files ({bytes / 1024.0:#,0} KiB) to '{container.Name}' in {elapsed.TotalSeconds:0.0} s ({uploaded.Count / Math.Max(elapsed.TotalSeconds, 0.001):#,0} files/s)."));
     }
 
-    /// <summary>Asks for outcomes until every uploaded file has one; returns why it stopped early (keys refused), else null.</summary>
-    private static async Task<string?> WaitForOutcomesAsync(DropRequest request, DropResult[] results, ProgressBars bars, CancellationToken cancellationToken)
+    private static HttpClient OutcomeClient(DropRequest request)
     {
-        var queue = results.Where(r => r.ETag is not null).ToList();
-        var bar = bars.Add("Waiting for outcomes", queue.Count, "files");
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = request.Parallel };
-        using var http = new HttpClient(handler) { BaseAddress = request.Target, Timeout = TimeSpan.FromSeconds(10) };
+        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = request.Parallel + 1 }) { BaseAddress = request.Target, Timeout = TimeSpan.FromSeconds(10) };
         if (request.FunctionKey is { } key)
         {
             http.DefaultRequestHeaders.Add(KeyHeader, key);
         }
 
+        return http;
+    }
+
+    /// <summary>
+    /// Asks for outcomes until every uploaded file has one; returns why it stopped early (keys refused), else null.
+    /// With the local host's <paramref name="feed"/>, a file is asked about when an invocation for it completes (once,
+    /// unless that invocation did not settle it: a failed try, an older version), every waiting file when the feed
+    /// missed some, and the first <c>--parallel</c> waiting ones after a quiet second (an invocation elsewhere, or
+    /// none at all). Without one, the first <c>--parallel</c> waiting files in upload order, again at once while a whole
+    /// batch has answered and after 200 ms otherwise.
+    /// </summary>
+    private static async Task<string?> WaitForOutcomesAsync(
+        DropRequest request, HttpClient http, CompletionFeed? feed, string container, DropResult[] results, ProgressBars bars, CancellationToken cancellationToken)
+    {
+        var waiting = results.Where(r => r.ETag is not null).ToList();
+        var byName = waiting.ToDictionary(r => r.File.BlobName, StringComparer.Ordinal);
+        var bar = bars.Add("Waiting for outcomes", waiting.Count, "files");
         var lastOutcome = Stopwatch.GetTimestamp();
         var saidUnreachable = false;
-        while (queue.Count > 0)
+        while (waiting.Count > 0)
         {
-            var window = queue.Take(request.Parallel).ToArray();
-            var checks = await Task.WhenAll(window.Select(r => CheckAsync(http, r, cancellationToken)));
-            if (checks.FirstOrDefault(c => c.Refused is not null) is { Refused: { } status })
+            var polling = false;
+            List<DropResult> window;
+            if (feed is not null && await feed.NextAsync(cancellationToken) is { } page)
             {
-                bar.Finish();
-                return request.FunctionKey is null
-                    ? $"The app at {request.Target} answered {(int)status}: it checks function keys, and submission outcomes are for editors. Pass a function or host key with --key <key> (or set {KeyVariable}); the local host logs its keys at start when LocalHost__EnableAuth=true, and in Azure `az functionapp keys list` shows them."
-                    : $"The app at {request.Target} answered {(int)status}: it refused the function key given (--key or {KeyVariable}). Check that it is a function or host key of this app.";
+                window = page.Missed
+                    ? [.. waiting]
+                    : [.. page.Completed
+                        .Where(c => string.Equals(c.Container, container, StringComparison.Ordinal))
+                        .Select(c => byName.GetValueOrDefault(c.Blob))
+                        .OfType<DropResult>()
+                        .Where(r => r.Verdict is null)
+                        .Distinct()];
+                if (page.Completed.Count == 0 && !page.Missed)
+                {
+                    window = [.. waiting.Take(request.Parallel)];
+                }
             }
-
-            if (!saidUnreachable && checks.FirstOrDefault(c => c.Unreachable is not null) is { Unreachable: { } why })
+            else
             {
-                saidUnreachable = true;
-                bars.WriteLine($"Waiting for the app at {request.Target} ({why})...", Tone.Warning);
+                polling = true;
+                window = [.. waiting.Take(request.Parallel)];
             }
 
             var settled = 0;
-            for (var i = 0; i < window.Length; i++)
+            foreach (var batch in window.Chunk(request.Parallel))
             {
-                if (checks[i].Verdict is { } verdict)
+                var checks = await Task.WhenAll(batch.Select(r => CheckAsync(http, r, cancellationToken)));
+                if (checks.FirstOrDefault(c => c.Refused is not null) is { Refused: { } status })
                 {
-                    window[i].Verdict = verdict;
-                    queue.Remove(window[i]);
-                    settled++;
+                    bar.Finish();
+                    return request.FunctionKey is null
+                        ? $"The app at {request.Target} answered {(int)status}: it checks function keys, and submission outcomes are for editors. Pass a function or host key with --key <key> (or set {KeyVariable}); the local host logs its keys at start when LocalHost__EnableAuth=true, and in Azure `az functionapp keys list` shows them."
+                        : $"The app at {request.Target} answered {(int)status}: it refused the function key given (--key or {KeyVariable}). Check that it is a function or host key of this app.";
+                }
+
+                if (!saidUnreachable && checks.FirstOrDefault(c => c.Unreachable is not null) is { Unreachable: { } why })
+                {
+                    saidUnreachable = true;
+                    bars.WriteLine($"Waiting for the app at {request.Target} ({why})...", Tone.Warning);
+                }
+
+                for (var i = 0; i < batch.Length; i++)
+                {
+                    if (checks[i].Verdict is { } verdict)
+                    {
+                        batch[i].Verdict = verdict;
+                        waiting.Remove(batch[i]);
+                        settled++;
+                    }
                 }
             }
 
@@ -271,22 +313,22 @@ internal sealed class DropCommand : Command
                 break;
             }
 
-            // A full window of outcomes means more are likely ready: ask again at once.
-            if (settled < window.Length)
+            // Polling, a full window of outcomes means more are likely ready: ask again at once.
+            if (polling && settled < window.Count)
             {
                 await Task.Delay(PollEvery, cancellationToken);
             }
         }
 
-        foreach (var result in queue)
+        foreach (var result in waiting)
         {
             result.Failure = NoOutcome;
         }
 
-        if (queue.Count > 0)
+        if (waiting.Count > 0)
         {
             bars.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"No outcome for {queue.Count} files from {new Uri(request.Target, StatusPath(queue[0].File.BlobName))} and the like within {request.Timeout.TotalSeconds:0} s of the last one. Is the app running (./run.sh), with its relay?"),
+                $"No outcome for {waiting.Count} files from {new Uri(request.Target, StatusPath(waiting[0].File.BlobName))} and the like within {request.Timeout.TotalSeconds:0} s of the last one. Is the app running (./run.sh), with its relay?"),
                 Tone.Bad);
         }
 

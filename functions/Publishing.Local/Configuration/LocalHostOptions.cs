@@ -61,6 +61,13 @@ internal sealed class LocalHostOptions
     [Range(1, 32)]
     public int BatchSize { get; set; } = 16;
 
+    /// <summary>
+    /// Completed blob-trigger invocations kept for <c>GET /_local/blob-triggers/completed</c> (a ring: the oldest go
+    /// first). A reader that falls further behind is told it missed some, and asks the app about every file it waits for.
+    /// </summary>
+    [Range(16, 1_000_000)]
+    public int CompletionsKept { get; set; } = 4096;
+
     /// <summary>Enforce function keys on HTTP functions, as <c>func start --enableAuth</c> does; off by default, as under <c>func start</c>.</summary>
     public bool EnableAuth { get; set; }
 

@@ -14,7 +14,8 @@ namespace Publishing.Local.Relay;
 /// through it reaches the host at once, whatever the number of files in the container; the relay's sweep, which
 /// lists a page of the container per poll, still finds what other tools write straight to Azurite. Every request is
 /// forwarded as it came (method, raw path and query, headers, content, streamed both ways), so Shared Key
-/// signatures, SAS and errors are Azurite's own.
+/// signatures, SAS and errors are Azurite's own. A single-shot Put Blob's change carries the version it made, from its
+/// own request and answer, so the relay need not read the blob's properties (<see cref="BlobChange.WrittenBy"/>).
 /// </summary>
 internal sealed partial class BlobEndpointProxy : IDisposable
 {
@@ -55,21 +56,34 @@ internal sealed partial class BlobEndpointProxy : IDisposable
             context.Response.Headers[OriginHeader] = _origin;
             return Task.CompletedTask;
         });
-        var error = await _forwarder.SendAsync(context, _origin, _azurite, Http11, RawTargetTransformer.Instance, context.RequestAborted);
-        if (error != ForwarderError.None)
+        var request = context.Request;
+        var change = BlobChange.FromRequest(
+            request.Method,
+            request.Path.Value ?? string.Empty,
+            request.Query["comp"],
+            request.Query.ContainsKey("snapshot") || request.Query.ContainsKey("versionid"));
+        var inFlight = change is null ? null : _changes.Begin(change.Container, change.BlobName);
+        BlobChange? made = null;
+        try
         {
-            LogForwardingFailed(context.Request.Method, context.Request.Path, error);
-            return;
-        }
+            var error = await _forwarder.SendAsync(context, _origin, _azurite, Http11, RawTargetTransformer.Instance, context.RequestAborted);
+            if (error != ForwarderError.None)
+            {
+                LogForwardingFailed(request.Method, request.Path, error);
+                return;
+            }
 
-        if (context.Response.StatusCode is >= 200 and < 300
-            && BlobChange.FromRequest(
-                context.Request.Method,
-                context.Request.Path.Value ?? string.Empty,
-                context.Request.Query["comp"],
-                context.Request.Query.ContainsKey("snapshot") || context.Request.Query.ContainsKey("versionid")) is { } change)
+            if (change is not null && context.Response.StatusCode is >= 200 and < 300)
+            {
+                made = change.Kind == BlobChangeKind.Written ? change with { Version = BlobChange.WrittenBy(request, context.Response) } : change;
+            }
+        }
+        finally
         {
-            _changes.Add(change);
+            if (inFlight is not null)
+            {
+                _changes.Complete(inFlight, made);
+            }
         }
     }
 

@@ -56,8 +56,10 @@ internal static class BlobEvents
         return CreatedFor(accountName, container, blobName, new BlobVersion(properties.ETag, properties.ContentType, properties.ContentLength, properties.LastModified), blobUrl);
     }
 
-    private static EventGridEvent<BlobCreatedEventData> CreatedFor(string accountName, string container, string blobName, BlobVersion properties, Uri blobUrl)
+    /// <summary>The same event, for a blob version known from the write that made it (<see cref="BlobChange.Version"/>).</summary>
+    public static EventGridEvent<BlobCreatedEventData> CreatedFor(string accountName, string container, string blobName, BlobVersion properties, Uri blobUrl)
     {
+        ArgumentNullException.ThrowIfNull(blobUrl);
         var written = properties.LastModified ?? DateTimeOffset.UtcNow;
         return new EventGridEvent<BlobCreatedEventData>
         {
@@ -106,12 +108,12 @@ internal static class BlobEvents
     /// <summary>ETags travel unquoted in Event Grid's <c>data.eTag</c>.</summary>
     public static string Unquoted(string? etag) => etag?.Trim('"') ?? string.Empty;
 
-    /// <summary>The properties of one blob version an event describes.</summary>
-    private readonly record struct BlobVersion(ETag? ETag, string? ContentType, long? ContentLength, DateTimeOffset? LastModified);
-
     private static string Topic(string accountName) =>
         $"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/local/providers/Microsoft.Storage/storageAccounts/{accountName}";
 }
+
+/// <summary>The properties of one blob version a <c>BlobCreated</c> event describes.</summary>
+internal readonly record struct BlobVersion(ETag? ETag, string? ContentType, long? ContentLength, DateTimeOffset? LastModified);
 
 internal sealed record BlobCreatedEventData
 {

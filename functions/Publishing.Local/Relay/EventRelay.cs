@@ -284,8 +284,16 @@ internal sealed partial class EventRelay : BackgroundService
 
         if (watch.InFlight.TryGetValue(change.BlobName, out var earlier))
         {
-            // A version still being delivered: look again once it is, so this one does not wait for the sweep.
-            _ = earlier.ContinueWith(_ => _changes.Add(change), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            // A version still being delivered: look again once it is, so this one does not wait for the sweep; at the
+            // blob's properties then, since changes that waited may come back in any order and only the latest matters.
+            _ = earlier.ContinueWith(_ => _changes.Add(change with { Version = null }), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            return;
+        }
+
+        var blobUrl = watch.Container.GetBlobClient(change.BlobName).Uri;
+        if (change.Version is { } written)
+        {
+            StartDelivery(watch, change.BlobName, written.ETag, () => BlobEvents.CreatedFor(watch.AccountName, watch.Subscription.Container, change.BlobName, written, blobUrl), cancellationToken);
             return;
         }
 
@@ -303,7 +311,7 @@ internal sealed partial class EventRelay : BackgroundService
             watch,
             change.BlobName,
             properties.ETag,
-            () => BlobEvents.CreatedFor(watch.AccountName, watch.Subscription.Container, change.BlobName, properties, watch.Container.GetBlobClient(change.BlobName).Uri),
+            () => BlobEvents.CreatedFor(watch.AccountName, watch.Subscription.Container, change.BlobName, properties, blobUrl),
             cancellationToken);
     }
 

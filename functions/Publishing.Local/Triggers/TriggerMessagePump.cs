@@ -35,7 +35,8 @@ internal sealed record TriggerQueue(QueueClient Messages, QueueClient Poison, Wo
 
 /// <summary>
 /// Takes a trigger's messages from its queue and settles each as the Functions host's queue listener does: up to
-/// <see cref="LocalHostOptions.BatchSize"/> in flight, refilled as they finish; deleted when the function returns;
+/// <see cref="LocalHostOptions.BatchSize"/> in flight, refilled as they finish, at least half a batch read at a time
+/// (<see cref="ReceiveAtLeast"/>); deleted when the function returns;
 /// visible again after a growing delay (<see cref="LocalHostOptions.RetryDelayAfter"/>) when it throws, and after
 /// <see cref="LocalHostOptions.MaxDequeueCount"/> tries moved to the poison queue; visible again at once when the host
 /// stops while it runs. Idle, it waits for the queue's signal or the poll interval. The blob and queue triggers
@@ -54,6 +55,7 @@ internal sealed partial class TriggerMessagePump(IOptions<LocalHostOptions> opti
         ArgumentNullException.ThrowIfNull(queue);
         ArgumentNullException.ThrowIfNull(handle);
         var running = new List<Task>();
+        var held = new Queue<QueueMessage>();
         var created = false;
         var storageDown = false;
         while (!stoppingToken.IsCancellationRequested)
@@ -61,9 +63,15 @@ internal sealed partial class TriggerMessagePump(IOptions<LocalHostOptions> opti
             queue.Signal.Reset();
             running.RemoveAll(t => t.IsCompleted);
             var room = _options.BatchSize - running.Count;
-            QueueMessage[] messages = [];
+            for (; room > 0 && held.Count > 0; room--)
+            {
+                running.Add(ProcessAsync(queue, held.Dequeue(), handle, stoppingToken));
+            }
+
             if (room > 0)
             {
+                var asked = Math.Max(room, ReceiveAtLeast);
+                QueueMessage[] messages = [];
                 try
                 {
                     if (!created)
@@ -72,7 +80,7 @@ internal sealed partial class TriggerMessagePump(IOptions<LocalHostOptions> opti
                         created = true;
                     }
 
-                    messages = (await queue.Messages.ReceiveMessagesAsync(room, _options.VisibilityTimeout, stoppingToken)).Value;
+                    messages = (await queue.Messages.ReceiveMessagesAsync(asked, _options.VisibilityTimeout, stoppingToken)).Value;
                     if (storageDown)
                     {
                         storageDown = false;
@@ -91,12 +99,17 @@ internal sealed partial class TriggerMessagePump(IOptions<LocalHostOptions> opti
                 {
                     break;
                 }
-            }
 
-            running.AddRange(messages.Select(m => ProcessAsync(queue, m, handle, stoppingToken)));
-            if (messages.Length > 0 && messages.Length == room)
-            {
-                continue; // there may be more waiting
+                running.AddRange(messages.Take(room).Select(m => ProcessAsync(queue, m, handle, stoppingToken)));
+                foreach (var message in messages.Skip(room))
+                {
+                    held.Enqueue(message);
+                }
+
+                if (messages.Length > 0 && messages.Length == asked && running.Count < _options.BatchSize)
+                {
+                    continue; // there may be more waiting, and there is room for them
+                }
             }
 
             try
@@ -110,8 +123,22 @@ internal sealed partial class TriggerMessagePump(IOptions<LocalHostOptions> opti
             }
         }
 
+        // Received but never started: visible again at once for the next run, as the calls stopped mid-way are.
+        foreach (var message in held)
+        {
+            await SettleAsync(() => queue.Messages.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: CancellationToken.None), message);
+        }
+
         await Task.WhenAll(running);
     }
+
+    /// <summary>
+    /// The fewest messages asked for in one read while there is room for any: half a batch (the host's
+    /// <c>newBatchThreshold</c>), so that a full pipeline, where calls finish one by one, reads the queue once per
+    /// several messages rather than once per message; those beyond the room are held, invisible to other readers,
+    /// and started as calls finish. Capped at the 32 a read may return.
+    /// </summary>
+    private int ReceiveAtLeast => Math.Clamp(_options.BatchSize / 2, 1, 32);
 
     private async Task ProcessAsync(
         TriggerQueue queue, QueueMessage message, Func<QueueMessage, CancellationToken, Task<MessageOutcome>> handle, CancellationToken stoppingToken)

@@ -1,6 +1,10 @@
+using System.Collections.Concurrent;
 using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Azure;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Options;
 using Publishing.IntegrationTests.Infrastructure;
 using Publishing.Local;
@@ -168,6 +172,77 @@ public sealed class BlobEndpointTests
         }
     }
 
+    [Fact]
+    public async Task Put_Blob_through_the_endpoint_is_relayed_without_reading_the_blob_and_its_event_is_the_one_its_properties_make()
+    {
+        await using var relayed = await RelayedThroughEndpointAsync();
+
+        var uploaded = await relayed.Through.GetBlobClient("2025/put-blob.md").UploadAsync(
+            BinaryData.FromString("# Put Blob\n\nText.\n"),
+            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "text/markdown" } },
+            Cancellation);
+
+        var delivered = await relayed.DeliveryOfAsync("2025/put-blob.md");
+        Assert.Empty(relayed.PropertyReads);
+        Assert.Equal(uploaded.Value.ETag.ToString().Trim('"'), delivered.GetProperty("data").GetProperty("eTag").GetString());
+        await AssertSameEventAsFromPropertiesAsync(relayed, "2025/put-blob.md", delivered);
+    }
+
+    [Fact]
+    public async Task Put_Block_List_through_the_endpoint_is_relayed_from_the_blobs_properties_with_the_same_event()
+    {
+        await using var relayed = await RelayedThroughEndpointAsync();
+
+        // Staged in blocks of 1 KiB: Put Block three times, then Put Block List, whose answer says nothing of the blob's length.
+        await relayed.Through.GetBlobClient("blocks.md").UploadAsync(
+            BinaryData.FromString("# Blocks\n\n" + new string('x', 3000) + "\n"),
+            new BlobUploadOptions
+            {
+                HttpHeaders = new BlobHttpHeaders { ContentType = "text/markdown" },
+                TransferOptions = new Azure.Storage.StorageTransferOptions { InitialTransferSize = 1024, MaximumTransferSize = 1024, MaximumConcurrency = 1 },
+            },
+            Cancellation);
+
+        var delivered = await relayed.DeliveryOfAsync("blocks.md");
+        Assert.Contains("blocks.md", relayed.PropertyReads);
+        await AssertSameEventAsFromPropertiesAsync(relayed, "blocks.md", delivered);
+    }
+
+    [Fact]
+    public async Task Put_Blob_without_a_content_type_is_relayed_from_the_blobs_properties()
+    {
+        await using var relayed = await RelayedThroughEndpointAsync();
+
+        await relayed.Through.GetBlobClient("untyped.md").UploadAsync(BinaryData.FromString("# Untyped\n"), Cancellation);
+
+        var delivered = await relayed.DeliveryOfAsync("untyped.md");
+        Assert.Contains("untyped.md", relayed.PropertyReads);
+        await AssertSameEventAsFromPropertiesAsync(relayed, "untyped.md", delivered);
+    }
+
+    [Fact]
+    public async Task Quick_writes_of_one_blob_through_the_endpoint_end_with_its_latest_version_delivered()
+    {
+        await using var relayed = await RelayedThroughEndpointAsync();
+        var blob = relayed.Through.GetBlobClient("busy.md");
+
+        for (var round = 0; round < 3; round++)
+        {
+            await Task.WhenAll(Enumerable.Range(0, 4).Select(i => blob.UploadAsync(
+                BinaryData.FromString($"# Busy {round}.{i}\n"),
+                new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "text/markdown" } },
+                Cancellation)));
+        }
+
+        var latest = (await relayed.Storage.Articles.GetBlobClient("busy.md").GetPropertiesAsync(cancellationToken: Cancellation)).Value.ETag.ToString().Trim('"');
+        await Eventually.TrueAsync(
+            () => Task.FromResult(relayed.Recorder.Deliveries.LastOrDefault(d => Subject(d).EndsWith("/busy.md", StringComparison.Ordinal)) is { } last
+                && last.Event.GetProperty("data").GetProperty("eTag").GetString() == latest),
+            "the latest version of busy.md to be the last delivered");
+        await Task.Delay(1000, Cancellation); // nothing older after it
+        Assert.Equal(latest, relayed.Recorder.Deliveries.Last(d => Subject(d).EndsWith("/busy.md", StringComparison.Ordinal)).Event.GetProperty("data").GetProperty("eTag").GetString());
+    }
+
     [Theory]
     [InlineData("http://0.0.0.0:10010/devstoreaccount1")]
     [InlineData("http://example.org:10010/devstoreaccount1")]
@@ -207,6 +282,81 @@ public sealed class BlobEndpointTests
         {
             Assert.Equal("articles", change.Container);
             Assert.EndsWith("a.md", change.BlobName, StringComparison.Ordinal);
+        }
+    }
+
+    private static string Subject(RecordedDelivery delivery) => delivery.Event.GetProperty("subject").GetString() ?? string.Empty;
+
+    /// <summary>
+    /// The event delivered for <paramref name="blobName"/> equals the one the relay makes from the blob's properties, but
+    /// for the identifiers made up for each event.
+    /// </summary>
+    private static async Task AssertSameEventAsFromPropertiesAsync(RelayedEndpoint relayed, string blobName, JsonElement delivered)
+    {
+        var blob = relayed.Storage.Articles.GetBlobClient(blobName);
+        var properties = (await blob.GetPropertiesAsync(cancellationToken: Cancellation)).Value;
+        var asTheRelaySeesIt = new BlobServiceClient(relayed.Proxy.ConnectionString).GetBlobContainerClient(relayed.Storage.Articles.Name).GetBlobClient(blobName).Uri;
+        var fromProperties = BlobEvents.CreatedFor(relayed.Storage.Blobs.AccountName, relayed.Storage.Articles.Name, blobName, properties, asTheRelaySeesIt);
+        Assert.Equal(
+            WithoutIdentifiers(JsonSerializer.SerializeToNode(fromProperties, EventGridJson.Default.EventGridEventBlobCreatedEventData)!).ToJsonString(),
+            WithoutIdentifiers(JsonNode.Parse(delivered.GetRawText())!).ToJsonString());
+    }
+
+    private static JsonNode WithoutIdentifiers(JsonNode @event)
+    {
+        @event.AsObject().Remove("id");
+        var data = @event["data"]!.AsObject();
+        data.Remove("clientRequestId");
+        data.Remove("requestId");
+        data.Remove("storageDiagnostics");
+        return @event;
+    }
+
+    /// <summary>
+    /// A host with a blob endpoint whose relay delivers to a recorder and sweeps only at start, on storage behind a
+    /// proxy that notes every read of a blob's properties (HEAD) in the articles container.
+    /// </summary>
+    private static async Task<RelayedEndpoint> RelayedThroughEndpointAsync()
+    {
+        var storage = new LocalHostStorage();
+        var reads = new ConcurrentQueue<string>();
+        var faults = new FaultInjectionPolicy();
+        faults.FailNth(1, request =>
+        {
+            if (request.Method == Azure.Core.RequestMethod.Head && request.Container == storage.Articles.Name && request.Blob is { } name)
+            {
+                reads.Enqueue(name);
+            }
+
+            return false;
+        });
+        var proxy = await StorageFaultProxy.StartAsync(faults, Cancellation);
+        storage.Settings["AzureWebJobsStorage"] = proxy.ConnectionString;
+        var endpoint = BlobEndpoint(storage);
+        storage.Settings["Relay:PollInterval"] = "00:10:00";
+        var recorder = await WebhookRecorder.StartAsync();
+        storage.Settings["Relay:Target"] = recorder.BaseAddress.AbsoluteUri;
+        var host = await TestLocalHost.StartAsync(storage);
+        var through = ThroughEndpoint(storage, endpoint);
+        await through.CreateIfNotExistsAsync(cancellationToken: Cancellation);
+        return new RelayedEndpoint(storage, proxy, recorder, host, through, reads);
+    }
+
+    private sealed record RelayedEndpoint(
+        LocalHostStorage Storage, StorageFaultProxy Proxy, WebhookRecorder Recorder, TestLocalHost Host, BlobContainerClient Through, ConcurrentQueue<string> PropertyReads)
+        : IAsyncDisposable
+    {
+        public async Task<JsonElement> DeliveryOfAsync(string blobName) =>
+            (await Eventually.GetAsync(
+                () => Task.FromResult(Recorder.Deliveries.FirstOrDefault(d => Subject(d).EndsWith($"/blobs/{blobName}", StringComparison.Ordinal))),
+                $"the BlobCreated event of {blobName}")).Event;
+
+        public async ValueTask DisposeAsync()
+        {
+            await Host.DisposeAsync();
+            await Recorder.DisposeAsync();
+            await Proxy.DisposeAsync();
+            await Storage.DisposeAsync();
         }
     }
 

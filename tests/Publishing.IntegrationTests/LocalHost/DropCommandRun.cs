@@ -20,12 +20,12 @@ internal static class DropCommandRun
         }
     }
 
-    /// <summary>The tool with <paramref name="args"/> (<c>--target</c> added: the test's host), its output plain as in CI.</summary>
-    public static async Task<(int Exit, string Output)> RunAsync(TestLocalHost host, LocalHostStorage storage, IReadOnlyList<string> args)
+    /// <summary>The tool with <paramref name="args"/> (<c>--target</c> added: <paramref name="target"/>, else the test's host), its output plain as in CI.</summary>
+    public static async Task<(int Exit, string Output)> RunAsync(TestLocalHost host, LocalHostStorage storage, IReadOnlyList<string> args, Uri? target = null)
     {
         using var output = new StringWriter();
         var context = new CommandContext { Console = CommandConsole.Plain(output), Settings = storage.Settings };
-        var exit = await LocalCommandLine.RunAsync(context, [.. args, "--target", host.BaseAddress.ToString()], output, output, TestContext.Current.CancellationToken);
+        var exit = await LocalCommandLine.RunAsync(context, [.. args, "--target", (target ?? host.BaseAddress).ToString()], output, output, TestContext.Current.CancellationToken);
         return (exit, output.ToString());
     }
 }
