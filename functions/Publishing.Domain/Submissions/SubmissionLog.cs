@@ -6,7 +6,10 @@ using Publishing.Storage;
 
 namespace Publishing.Submissions;
 
-/// <summary>The last outcome for every dropped file, one entity per blob name.</summary>
+/// <summary>
+/// The last outcome for every dropped file, one entity per blob name. Written only by the delivery holding the file's
+/// lock, with the lock's release (<see cref="PublishLock.HeldLock.RecordAsync"/>); read here.
+/// </summary>
 public sealed class SubmissionLog(StorageLayout storage)
 {
     private const string RowKey = "status";
