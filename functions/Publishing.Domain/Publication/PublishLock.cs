@@ -206,8 +206,23 @@ public sealed class PublishLock(StorageLayout storage, IOptions<PublishingOption
 
                     // Not cancelled once sent: a renewal applied but unanswered would leave this lock with an outdated ETag.
                     _row[ExpiresAt] = _time.GetUtcNow() + LeaseDuration;
-                    var renewed = await _table.UpdateEntityAsync(_row, _etag, TableUpdateMode.Replace, CancellationToken.None);
-                    _etag = renewed.Headers.ETag ?? _etag;
+                    try
+                    {
+                        var renewed = await _table.UpdateEntityAsync(_row, _etag, TableUpdateMode.Replace, CancellationToken.None);
+                        _etag = renewed.Headers.ETag ?? _etag;
+                    }
+                    catch (RequestFailedException e) when (e.IsPreconditionFailed())
+                    {
+                        // Taken over, or this renewal applied with its answer lost and refused when the client retried it:
+                        // the row says which, since a take-over writes its own holder.
+                        var current = await _table.GetEntityIfExistsAsync<TableEntity>(_row.PartitionKey, RowKey, cancellationToken: CancellationToken.None);
+                        if (current is not { HasValue: true, Value: { } row } || row.GetString(Holder) != _row.GetString(Holder))
+                        {
+                            throw;
+                        }
+
+                        _etag = row.ETag;
+                    }
                 }
             }
             catch (OperationCanceledException) when (_stopRenewing.IsCancellationRequested)

@@ -133,6 +133,23 @@ public sealed class PublishLockTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Renewal_applied_but_unanswered_keeps_the_lock_when_the_client_retries_it()
+    {
+        var faults = new FaultInjectionPolicy();
+        await using var app = new PublishingHarness(faults: faults, time: _time); // the storage clients' own retries on
+        await using var held = await app.Get<PublishLock>().AcquireAsync("renewed.md", Cancellation);
+        var renewal = faults.FailNth(1, r => r.Table == app.Storage.Submissions.Name && r.RowKey == PublishLock.RowKey && r.Method == RequestMethod.Put, StorageFault.ResponseLost);
+
+        _time.Advance(PublishLock.LeaseDuration / 2);
+        await Eventually.TrueAsync(() => Task.FromResult(renewal.Injected), "the renewal to be sent");
+        await Task.Delay(TimeSpan.FromSeconds(2), Cancellation); // the client's retry, refused (412) and recognised
+
+        Assert.False(held.Lost.IsCancellationRequested);
+        await held.RecordAsync(Published("renewed.md"), Cancellation); // with the ETag the renewal left
+        Assert.Equal(SubmissionState.Published, (await app.Submissions.GetAsync("renewed.md", Cancellation))?.State);
+    }
+
+    [Fact]
     public async Task Lock_left_by_a_crashed_delivery_is_taken_over_once_its_time_has_run_out()
     {
         await WriteForeignLockAsync("crashed.md", _time.GetUtcNow() - TimeSpan.FromSeconds(1));
