@@ -148,11 +148,13 @@ public sealed class PublishLock(StorageLayout storage, IOptions<PublishingOption
             }
 
             await StopRenewingAsync();
+            var recorded = SubmissionLog.ToEntity(status);
+            recorded[Holder] = _row.GetString(Holder); // which delivery recorded it, should its answer be lost
             try
             {
                 await _table.SubmitTransactionAsync(
                     [
-                        new TableTransactionAction(TableTransactionActionType.UpsertReplace, SubmissionLog.ToEntity(status)),
+                        new TableTransactionAction(TableTransactionActionType.UpsertReplace, recorded),
                         new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(_row.PartitionKey, RowKey), _etag),
                     ],
                     cancellationToken);
@@ -161,8 +163,14 @@ public sealed class PublishLock(StorageLayout storage, IOptions<PublishingOption
             catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == 1 && (e.IsPreconditionFailed() || e.IsNotFound()))
             {
                 _givenBack = true; // nothing of ours is left to give back
-                throw new InvalidOperationException(
-                    $"The lock on '{BlobName}' ran out before its outcome was recorded; the delivery will be retried.", e);
+
+                // Unless this very transaction applied with its answer lost, and the client's retry found the lock gone.
+                var current = await _table.GetEntityIfExistsAsync<TableEntity>(recorded.PartitionKey, recorded.RowKey, cancellationToken: CancellationToken.None);
+                if (current is not { HasValue: true, Value: { } row } || row.GetString(Holder) != recorded.GetString(Holder))
+                {
+                    throw new InvalidOperationException(
+                        $"The lock on '{BlobName}' ran out before its outcome was recorded; the delivery will be retried.", e);
+                }
             }
         }
 

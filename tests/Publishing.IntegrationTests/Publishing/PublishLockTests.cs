@@ -150,6 +150,21 @@ public sealed class PublishLockTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Outcome_recorded_with_its_answer_lost_counts_as_recorded_when_the_client_retries_it()
+    {
+        var faults = new FaultInjectionPolicy();
+        await using var app = new PublishingHarness(faults: faults, time: _time); // the storage clients' own retries on
+        await using var held = await app.Get<PublishLock>().AcquireAsync("recorded.md", Cancellation);
+        var record = faults.FailNth(1, r => r.IsTransaction && r.Table == app.Storage.Submissions.Name, StorageFault.ResponseLost);
+
+        await held.RecordAsync(Published("recorded.md"), Cancellation); // the retry finds the lock gone: its own doing
+
+        Assert.True(record.Injected);
+        Assert.Equal(SubmissionState.Published, (await app.Submissions.GetAsync("recorded.md", Cancellation))?.State);
+        Assert.Null(await LockRowAsync("recorded.md"));
+    }
+
+    [Fact]
     public async Task Lock_left_by_a_crashed_delivery_is_taken_over_once_its_time_has_run_out()
     {
         await WriteForeignLockAsync("crashed.md", _time.GetUtcNow() - TimeSpan.FromSeconds(1));
