@@ -165,8 +165,7 @@ public sealed class PublishLock(StorageLayout storage, IOptions<PublishingOption
                 _givenBack = true; // nothing of ours is left to give back
 
                 // Unless this very transaction applied with its answer lost, and the client's retry found the lock gone.
-                var current = await _table.GetEntityIfExistsAsync<TableEntity>(recorded.PartitionKey, recorded.RowKey, cancellationToken: CancellationToken.None);
-                if (current is not { HasValue: true, Value: { } row } || row.GetString(Holder) != recorded.GetString(Holder))
+                if (await WrittenHereAsync(recorded.RowKey) is null)
                 {
                     throw new InvalidOperationException(
                         $"The lock on '{BlobName}' ran out before its outcome was recorded; the delivery will be retried.", e);
@@ -192,6 +191,16 @@ public sealed class PublishLock(StorageLayout storage, IOptions<PublishingOption
 
             _lost.Dispose();
             _stopRenewing.Dispose();
+        }
+
+        /// <summary>
+        /// Row <paramref name="rowKey"/> of this file's partition if this holder wrote it last, else null: how a write
+        /// applied with its answer lost is told from one refused when the client retried it.
+        /// </summary>
+        private async Task<TableEntity?> WrittenHereAsync(string rowKey)
+        {
+            var row = await _table.GetEntityIfExistsAsync<TableEntity>(_row.PartitionKey, rowKey, cancellationToken: CancellationToken.None);
+            return row is { HasValue: true, Value: { } entity } && entity.GetString(Holder) == _row.GetString(Holder) ? entity : null;
         }
 
         private async Task StopRenewingAsync()
@@ -223,8 +232,7 @@ public sealed class PublishLock(StorageLayout storage, IOptions<PublishingOption
                     {
                         // Taken over, or this renewal applied with its answer lost and refused when the client retried it:
                         // the row says which, since a take-over writes its own holder.
-                        var current = await _table.GetEntityIfExistsAsync<TableEntity>(_row.PartitionKey, RowKey, cancellationToken: CancellationToken.None);
-                        if (current is not { HasValue: true, Value: { } row } || row.GetString(Holder) != _row.GetString(Holder))
+                        if (await WrittenHereAsync(RowKey) is not { } row)
                         {
                             throw;
                         }

@@ -32,7 +32,7 @@ public sealed class PublishLockTests : IAsyncLifetime
 
     private async Task<TableEntity?> LockRowAsync(string name)
     {
-        var row = await _app.Storage.Submissions.GetEntityIfExistsAsync<TableEntity>(Uri.EscapeDataString(name), PublishLock.RowKey, cancellationToken: Cancellation);
+        var row = await _app.Storage.Submissions.GetEntityIfExistsAsync<TableEntity>(SubmissionKey.For(name), PublishLock.RowKey, cancellationToken: Cancellation);
         return row.HasValue ? row.Value : null;
     }
 
@@ -41,7 +41,7 @@ public sealed class PublishLockTests : IAsyncLifetime
     {
         await _app.Storage.EnsureCreatedAsync(Cancellation);
         await _app.Storage.Submissions.UpsertEntityAsync(
-            new TableEntity(Uri.EscapeDataString(name), PublishLock.RowKey) { ["ExpiresAt"] = expires }, TableUpdateMode.Replace, Cancellation);
+            new TableEntity(SubmissionKey.For(name), PublishLock.RowKey) { ["ExpiresAt"] = expires }, TableUpdateMode.Replace, Cancellation);
     }
 
     [Fact]
