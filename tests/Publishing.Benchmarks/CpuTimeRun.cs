@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
+using Publishing.Tests;
 
 namespace Publishing.Benchmarks;
 
@@ -72,32 +72,14 @@ public static class CpuTimeRun
     /// <summary>This thread's CPU microseconds per call of <paramref name="stage"/> over <paramref name="count"/> calls.</summary>
     private static double Measure(Func<object> stage, int count)
     {
-        var before = ThreadCpuTime();
+        var before = ThreadCpuTime.Now();
         for (var i = 0; i < count; i++)
         {
             GC.KeepAlive(stage());
         }
 
-        return (ThreadCpuTime() - before) / count;
+        return (ThreadCpuTime.Now() - before).TotalMicroseconds / count;
     }
-
-    private static double ThreadCpuTime()
-    {
-        const int ClockThreadCpuTimeId = 3;
-        return clock_gettime(ClockThreadCpuTimeId, out var time) == 0
-            ? (time.Seconds * 1e6) + (time.Nanoseconds / 1e3)
-            : throw new InvalidOperationException($"clock_gettime failed ({Marshal.GetLastPInvokeError()}); this command needs Linux");
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int clock_gettime(int clock, out TimeSpec time);
 
     private static double Median(List<double> values)
     {
