@@ -80,6 +80,22 @@ public sealed class LocalHostStorage : IAsyncDisposable
 
     private ServiceProvider? _domain;
 
+    /// <summary>
+    /// How many messages wait on the blob-trigger queue (up to 32). A queue the host has not created yet holds none:
+    /// the trigger pump creates it in the background after the host answers, so a test may look first.
+    /// </summary>
+    public async Task<int> QueuedTriggersAsync()
+    {
+        try
+        {
+            return (await TriggerQueue.PeekMessagesAsync(32, TestContext.Current.CancellationToken)).Value.Length;
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == "QueueNotFound")
+        {
+            return 0;
+        }
+    }
+
     /// <summary>Uploads a file into the test's articles container as an editor would, and returns the new version's ETag.</summary>
     public Task<ETag> DropAsync(string name, string content) => DropAsync(Articles, name, content);
 

@@ -92,7 +92,7 @@ public sealed class WorkerLifecycleTests
 
         await Eventually.TrueAsync(async () => await calls.OfAsync("WaitsFirstTime", name, CallLog.Call) == 1, "the second delivery to succeed");
         await Eventually.TrueAsync(
-            async () => (await storage.TriggerQueue.PeekMessagesAsync(10, Cancellation)).Value.Length == 0, "the message to be deleted", NoHang);
+            async () => await storage.QueuedTriggersAsync() == 0, "the message to be deleted", NoHang);
         Assert.Equal(2, await calls.OfAsync("WaitsFirstTime", name, CallLog.Started));
         Assert.False((await storage.PoisonQueue.ExistsAsync(Cancellation)).Value
             && (await storage.PoisonQueue.PeekMessagesAsync(10, Cancellation)).Value.Length > 0);
