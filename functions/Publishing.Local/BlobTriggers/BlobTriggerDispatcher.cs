@@ -93,7 +93,7 @@ internal sealed partial class BlobTriggerDispatcher(
             await invoker.InvokeAsync(function, blob, metadata.AsReadOnly(), bindingData, stoppingToken);
             var elapsed = Stopwatch.GetElapsedTime(started);
             LogExecuted(function.Name, bindingData["blobTrigger"], message.DequeueCount, elapsed.TotalMilliseconds);
-            completions.Add(new CompletedInvocation(function.Name, trigger.ContainerName, trigger.BlobName));
+            completions.Add(new CompletedInvocation(function.Name, trigger.ContainerName, trigger.BlobName, trigger.ETag));
             return MessageOutcome.Completed;
         }
         catch (Exception e) when (!(e is OperationCanceledException && stoppingToken.IsCancellationRequested))
@@ -101,7 +101,8 @@ internal sealed partial class BlobTriggerDispatcher(
             if (message.DequeueCount >= options.Value.MaxDequeueCount)
             {
                 // Its last try (the pump poisons the message): no run comes after it. A try that is retried is not complete.
-                completions.Add(new CompletedInvocation(function.Name, trigger.ContainerName, trigger.BlobName));
+                completions.Add(new CompletedInvocation(function.Name, trigger.ContainerName, trigger.BlobName, trigger.ETag,
+                    $"'Functions.{function.Name}' failed all {options.Value.MaxDequeueCount} tries; its trigger message is in the poison queue '{queue.Poison.Name}' and the host's log has each try's error"));
             }
 
             throw new TriggerFailedException(function.Name, bindingData["blobTrigger"], e);

@@ -236,7 +236,8 @@ internal sealed class DropCommand : Command
     /// <summary>
     /// Asks for outcomes until every uploaded file has one; returns why it stopped early (keys refused), else null.
     /// With the local host's <paramref name="feed"/>, a file is asked about when an invocation for it completes (once,
-    /// unless that invocation did not settle it: a failed try, an older version), every waiting file when the feed
+    /// unless that invocation did not settle it: an older version; a last try of this version that failed, with no
+    /// outcome in the status, fails the file with the host's reason), every waiting file when the feed
     /// missed some, and the first <c>--parallel</c> waiting ones after a quiet second (an invocation elsewhere, or
     /// none at all). Without one, the first <c>--parallel</c> waiting files in upload order, again at once while a whole
     /// batch has answered and after 200 ms otherwise.
@@ -253,15 +254,27 @@ internal sealed class DropCommand : Command
         {
             var polling = false;
             List<DropResult> window;
+            Dictionary<DropResult, string> failedForGood = [];
             if (feed is not null && await feed.NextAsync(cancellationToken) is { } page)
             {
+                // An invocation for the very version uploaded that failed its last try leaves no outcome to wait for,
+                // unless the status says otherwise (a later event published it): the check below still comes first.
+                foreach (var completed in page.Completed)
+                {
+                    if (byName.GetValueOrDefault(completed.Blob) is { Verdict: null } result
+                        && completed.FailedForGood(container, result.File.BlobName, result.ETag))
+                    {
+                        failedForGood[result] = completed.Failure!;
+                    }
+                }
+
                 window = page.Missed
                     ? [.. waiting]
                     : [.. page.Completed
                         .Where(c => string.Equals(c.Container, container, StringComparison.Ordinal))
                         .Select(c => byName.GetValueOrDefault(c.Blob))
                         .OfType<DropResult>()
-                        .Where(r => r.Verdict is null)
+                        .Where(r => r.Verdict is null && r.Failure is null)
                         .Distinct()];
                 if (page.Completed.Count == 0 && !page.Missed)
                 {
@@ -297,6 +310,12 @@ internal sealed class DropCommand : Command
                     if (checks[i].Verdict is { } verdict)
                     {
                         batch[i].Verdict = verdict;
+                        waiting.Remove(batch[i]);
+                        settled++;
+                    }
+                    else if (checks[i].Unreachable is null && failedForGood.TryGetValue(batch[i], out var failure))
+                    {
+                        batch[i].Failure = failure;
                         waiting.Remove(batch[i]);
                         settled++;
                     }

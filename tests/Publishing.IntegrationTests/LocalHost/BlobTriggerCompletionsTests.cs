@@ -24,12 +24,12 @@ public sealed class BlobTriggerCompletionsTests(TestAppHostFixture fixture) : IC
         var cursor = (await ReadAsync(null)).Cursor;
         var name = $"flaky-{Guid.NewGuid():N}.md";
 
-        await LocalHostStorage.DropAsync(fixture.Storage.Blobs.GetBlobContainerClient(fixture.Storage.Settings["FlakyContainer"]), name, "# Flaky\n");
+        var version = await LocalHostStorage.DropAsync(fixture.Storage.Blobs.GetBlobContainerClient(fixture.Storage.Settings["FlakyContainer"]), name, "# Flaky\n");
 
         var completed = await CompletedForAsync(cursor, name);
         Assert.Equal(3, await fixture.Calls.OfAsync("FailsTwice", name));
         var invocation = Assert.Single(completed);
-        Assert.Equal(new CompletedInvocation("FailsTwice", fixture.Storage.Settings["FlakyContainer"]!, name), invocation);
+        Assert.Equal(new CompletedInvocation("FailsTwice", fixture.Storage.Settings["FlakyContainer"]!, name, version.ToString("H")), invocation);
     }
 
     [Fact]
@@ -38,11 +38,57 @@ public sealed class BlobTriggerCompletionsTests(TestAppHostFixture fixture) : IC
         var cursor = (await ReadAsync(null)).Cursor;
         var name = $"doomed-{Guid.NewGuid():N}.md";
 
-        await LocalHostStorage.DropAsync(fixture.Storage.Blobs.GetBlobContainerClient(fixture.Storage.Settings["FailingContainer"]), name, "# Doomed\n");
+        var version = await LocalHostStorage.DropAsync(fixture.Storage.Blobs.GetBlobContainerClient(fixture.Storage.Settings["FailingContainer"]), name, "# Doomed\n");
 
         var completed = await CompletedForAsync(cursor, name);
         Assert.Equal(5, await fixture.Calls.OfAsync("AlwaysFails", name));
-        Assert.Single(completed);
+        var invocation = Assert.Single(completed);
+        Assert.Equal(version.ToString("H"), invocation.ETag);
+        Assert.Equal(
+            $"'Functions.AlwaysFails' failed all 5 tries; its trigger message is in the poison queue '{fixture.Storage.PoisonQueue.Name}' and the host's log has each try's error",
+            invocation.Failure);
+    }
+
+    [Fact]
+    public async Task Drop_wait_of_a_file_whose_every_try_fails_fails_it_with_the_hosts_reason_instead_of_waiting_out_its_timeout()
+    {
+        var folder = Directory.CreateTempSubdirectory("drop-doomed-");
+        try
+        {
+            var file = Path.Combine(folder.FullName, $"doomed-{Guid.NewGuid():N}.md");
+            await File.WriteAllTextAsync(file, "# Doomed\n\nBody.\n", Cancellation);
+            // drop uploads to the articles container its settings name: here the one the always-failing function watches.
+            var settings = new Dictionary<string, string?>(fixture.Storage.Settings) { ["ArticlesContainer"] = fixture.Storage.Settings["FailingContainer"] };
+            var clock = Stopwatch.StartNew();
+
+            var (exit, output) = await DropCommandRun.RunAsync(Host, settings, ["drop", file, "--wait", "--timeout", "60"]);
+
+            Assert.True(exit == 1, output);
+            Assert.Contains($"Failed: {Path.GetFileName(file)}: 'Functions.AlwaysFails' failed all 5 tries; its trigger message is in the poison queue", output, StringComparison.Ordinal);
+            Assert.Contains("1 files: 0 published, 0 drafts, 0 rejected, 1 failed", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("No outcome for", output, StringComparison.Ordinal);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(45), $"drop took {clock.Elapsed}:{Environment.NewLine}{output}");
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("c", "a.md", "\"0x1\"", "\"0x1\"", true)]
+    [InlineData("c", "a.md", "0x1", "\"0x1\"", true)]
+    [InlineData("c", "a.md", "\"0x1\"", "\"0x2\"", false)]
+    [InlineData("c", "a.md", null, "\"0x1\"", false)]
+    [InlineData("c", "a.md", "\"0x1\"", null, false)]
+    [InlineData("other", "a.md", "\"0x1\"", "\"0x1\"", false)]
+    [InlineData("c", "b.md", "\"0x1\"", "\"0x1\"", false)]
+    public void A_failed_invocation_settles_only_the_version_it_was_for(string container, string blob, string? failedETag, string? uploadedETag, bool settles)
+    {
+        var failed = new CompletedInvocation("F", container, blob, failedETag, "failed all 5 tries");
+
+        Assert.Equal(settles, failed.FailedForGood("c", "a.md", uploadedETag));
+        Assert.False((failed with { Failure = null }).FailedForGood("c", "a.md", uploadedETag));
     }
 
     [Fact]

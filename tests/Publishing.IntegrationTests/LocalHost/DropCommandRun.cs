@@ -21,10 +21,17 @@ internal static class DropCommandRun
     }
 
     /// <summary>The tool with <paramref name="args"/> (<c>--target</c> added: <paramref name="target"/>, else the test's host), its output plain as in CI.</summary>
-    public static async Task<(int Exit, string Output)> RunAsync(TestLocalHost host, LocalHostStorage storage, IReadOnlyList<string> args, Uri? target = null)
+    public static Task<(int Exit, string Output)> RunAsync(TestLocalHost host, LocalHostStorage storage, IReadOnlyList<string> args, Uri? target = null)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        return RunAsync(host, storage.Settings, args, target);
+    }
+
+    /// <summary>The tool with <paramref name="args"/> on <paramref name="settings"/> (a test's storage names, some changed).</summary>
+    public static async Task<(int Exit, string Output)> RunAsync(TestLocalHost host, IReadOnlyDictionary<string, string?> settings, IReadOnlyList<string> args, Uri? target = null)
     {
         using var output = new StringWriter();
-        var context = new CommandContext { Console = CommandConsole.Plain(output), Settings = storage.Settings };
+        var context = new CommandContext { Console = CommandConsole.Plain(output), Settings = settings };
         var exit = await LocalCommandLine.RunAsync(context, [.. args, "--target", (target ?? host.BaseAddress).ToString()], output, output, TestContext.Current.CancellationToken);
         return (exit, output.ToString());
     }
