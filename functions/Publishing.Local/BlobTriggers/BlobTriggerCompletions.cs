@@ -19,19 +19,7 @@ namespace Publishing.Local.BlobTriggers;
 /// Null when the function returned; else why no outcome will come from this event: every try failed and the message
 /// went to the poison queue.
 /// </param>
-internal sealed record CompletedInvocation(string Function, string Container, string Blob, string? ETag = null, string? Failure = null)
-{
-    /// <summary>
-    /// Whether every try for this very version of <paramref name="container"/>/<paramref name="blob"/> failed. A failed
-    /// event for another version, or one that did not say which, says nothing of <paramref name="eTag"/>'s outcome.
-    /// </summary>
-    public bool FailedForGood(string container, string blob, string? eTag) =>
-        Failure is not null
-        && string.Equals(Container, container, StringComparison.Ordinal)
-        && string.Equals(Blob, blob, StringComparison.Ordinal)
-        && ETag is not null
-        && string.Equals(ETag.Trim('"'), eTag?.Trim('"'), StringComparison.Ordinal);
-}
+internal sealed record CompletedInvocation(string Function, string Container, string Blob, string? ETag = null, string? Failure = null);
 
 /// <summary>
 /// What <c>GET /_local/blob-triggers/completed</c> answers: the invocations completed after the cursor asked with,

@@ -50,6 +50,20 @@ internal sealed class CompletionFeed
         return page;
     }
 
+    /// <summary>
+    /// Whether every try of <paramref name="completed"/> failed for this very version of <paramref name="container"/>/
+    /// <paramref name="blob"/>. A failed event for another version, or one that did not say which, says nothing of
+    /// <paramref name="eTag"/>'s outcome.
+    /// </summary>
+    public static bool FailedForGood(CompletedInvocation completed, string container, string blob, string? eTag)
+    {
+        ArgumentNullException.ThrowIfNull(completed);
+        return completed is { Failure: not null, ETag: not null }
+            && string.Equals(completed.Container, container, StringComparison.Ordinal)
+            && string.Equals(completed.Blob, blob, StringComparison.Ordinal)
+            && ArticleDrops.SameETag(completed.ETag, eTag);
+    }
+
     private static async Task<CompletedInvocations?> ReadAsync(HttpClient http, string path, CancellationToken cancellationToken)
     {
         try

@@ -262,7 +262,7 @@ internal sealed class DropCommand : Command
                 foreach (var completed in page.Completed)
                 {
                     if (byName.GetValueOrDefault(completed.Blob) is { Verdict: null } result
-                        && completed.FailedForGood(container, result.File.BlobName, result.ETag))
+                        && CompletionFeed.FailedForGood(completed, container, result.File.BlobName, result.ETag))
                     {
                         failedForGood[result] = completed.Failure!;
                     }

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Publishing.Local.BlobTriggers;
+using Publishing.Local.Commands;
 using Publishing.Local.Configuration;
 
 namespace Publishing.IntegrationTests.LocalHost;
@@ -87,8 +88,8 @@ public sealed class BlobTriggerCompletionsTests(TestAppHostFixture fixture) : IC
     {
         var failed = new CompletedInvocation("F", container, blob, failedETag, "failed all 5 tries");
 
-        Assert.Equal(settles, failed.FailedForGood("c", "a.md", uploadedETag));
-        Assert.False((failed with { Failure = null }).FailedForGood("c", "a.md", uploadedETag));
+        Assert.Equal(settles, CompletionFeed.FailedForGood(failed, "c", "a.md", uploadedETag));
+        Assert.False(CompletionFeed.FailedForGood(failed with { Failure = null }, "c", "a.md", uploadedETag));
     }
 
     [Fact]
