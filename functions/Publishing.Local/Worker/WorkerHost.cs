@@ -338,7 +338,10 @@ internal sealed partial class WorkerHost(
     {
         LogFatal(e, what, e.Message);
         _catalog.TrySetException(new InvalidOperationException($"The local host {what}: {e.Message}", e));
-        lifetime.StopApplication();
+
+        // Not before the host has started: stopping while it still starts cancels the start itself (StartAsync throws
+        // TaskCanceledException in place of this reason). Registered after the start, this runs at once.
+        lifetime.ApplicationStarted.Register(lifetime.StopApplication);
     }
 
     private Dictionary<string, string> WorkerEnvironment()
